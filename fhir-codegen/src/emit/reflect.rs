@@ -42,19 +42,14 @@ pub fn reflect_impl(def: &TypeDef, s: &Struct, is_root: bool) -> TokenStream {
         .map(|(i, f)| {
             let i = proc_macro2::Literal::usize_unsuffixed(i);
             let field = ident(&f.rust_name);
-            // `if let`s and loops coerce to `&dyn Reflect` in place: no generic helper is
-            // instantiated per field type.
+            // One line per field; `opt`/`many` are tiny helpers instantiated once per type.
             match &f.kind {
-                FieldKind::Choice(_) => {
-                    quote!(#i => if let Some(v) = &self.#field { out.choice(v) },)
-                }
-                FieldKind::Value(_) if f.many => {
-                    quote!(#i => for v in &self.#field { out.push(v) },)
-                }
+                FieldKind::Choice(_) => quote!(#i => out.choice(self.#field.as_ref()),),
+                FieldKind::Value(_) if f.many => quote!(#i => out.many(&self.#field),),
                 FieldKind::Value(ty) if is_boxed(ty) => {
-                    quote!(#i => if let Some(v) = self.#field.as_deref() { out.push(v) },)
+                    quote!(#i => out.opt(self.#field.as_deref()),)
                 }
-                FieldKind::Value(_) => quote!(#i => if let Some(v) = &self.#field { out.push(v) },),
+                FieldKind::Value(_) => quote!(#i => out.opt(self.#field.as_ref()),),
             }
         })
         .collect();

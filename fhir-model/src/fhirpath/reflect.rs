@@ -130,9 +130,25 @@ impl<'a> Nodes<'a> {
         self.items.push(Item::Node(node));
     }
 
-    /// The value of a choice element.
-    pub fn choice(&mut self, choice: &'a dyn Choice) {
-        self.items.push(Item::Node(choice.value()));
+    /// A 0..1 element.
+    pub fn opt<T: Reflect>(&mut self, value: Option<&'a T>) {
+        if let Some(v) = value {
+            self.items.push(Item::Node(v));
+        }
+    }
+
+    /// A 0..* element.
+    pub fn many<T: Reflect>(&mut self, values: &'a [T]) {
+        for v in values {
+            self.items.push(Item::Node(v));
+        }
+    }
+
+    /// A choice element: the value of whichever type it holds.
+    pub fn choice<C: Choice>(&mut self, choice: Option<&'a C>) {
+        if let Some(c) = choice {
+            self.items.push(Item::Node(c.value()));
+        }
     }
 }
 

@@ -9,20 +9,42 @@ use crate::fhirpath::value::{Collection, Value};
 /// compile cost.
 const MAX_PATTERN: usize = 10_000;
 
+/// Compiled patterns, shared by all evaluations: expressions are parsed once and evaluated
+/// many times (invariants), so compiling `matches()` patterns each time would dominate.
+static REGEXES: std::sync::Mutex<Option<std::collections::HashMap<(String, bool), regex::Regex>>> =
+    std::sync::Mutex::new(None);
+
+/// Entries kept before the cache starts over (patterns built from data must not grow it).
+const CACHE_LIMIT: usize = 512;
+
 fn regex(call: &Call<'_, '_, '_>, pattern: &str, full: bool) -> Result<regex::Regex> {
     if pattern.len() > MAX_PATTERN {
         return Err(call.error("pattern too long"));
     }
-    let pattern = if full {
+    let key = (pattern.to_owned(), full);
+    if let Ok(cache) = REGEXES.lock() {
+        if let Some(re) = cache.as_ref().and_then(|c| c.get(&key)) {
+            return Ok(re.clone());
+        }
+    }
+    let text = if full {
         format!("^(?:{pattern})$")
     } else {
         pattern.to_owned()
     };
-    regex::RegexBuilder::new(&pattern)
+    let re = regex::RegexBuilder::new(&text)
         .dot_matches_new_line(true)
         .size_limit(1 << 20)
         .build()
-        .map_err(|e| call.error(format!("invalid regular expression: {e}")))
+        .map_err(|e| call.error(format!("invalid regular expression: {e}")))?;
+    if let Ok(mut cache) = REGEXES.lock() {
+        let cache = cache.get_or_insert_with(Default::default);
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(key, re.clone());
+    }
+    Ok(re)
 }
 
 fn text<'a>(s: String) -> Collection<'a> {

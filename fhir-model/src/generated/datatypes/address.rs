@@ -223,66 +223,18 @@ impl crate::fhirpath::Reflect for Address {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.use_ {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.line {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.city {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.district {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.state {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.postal_code {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.country {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.use_.as_ref()),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.text.as_ref()),
+            5 => out.many(&self.line),
+            6 => out.opt(self.city.as_ref()),
+            7 => out.opt(self.district.as_ref()),
+            8 => out.opt(self.state.as_ref()),
+            9 => out.opt(self.postal_code.as_ref()),
+            10 => out.opt(self.country.as_ref()),
+            11 => out.opt(self.period.as_deref()),
             _ => {}
         }
     }

@@ -169,31 +169,11 @@ impl crate::fhirpath::Reflect for Annotation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.author {
-                    out.choice(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.time {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.choice(self.author.as_ref()),
+            3 => out.opt(self.time.as_ref()),
+            4 => out.opt(self.text.as_ref()),
             _ => {}
         }
     }

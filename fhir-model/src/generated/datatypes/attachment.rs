@@ -195,56 +195,16 @@ impl crate::fhirpath::Reflect for Attachment {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.content_type {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.data {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.size {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.hash {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.creation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.content_type.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.data.as_ref()),
+            5 => out.opt(self.url.as_ref()),
+            6 => out.opt(self.size.as_ref()),
+            7 => out.opt(self.hash.as_ref()),
+            8 => out.opt(self.title.as_ref()),
+            9 => out.opt(self.creation.as_ref()),
             _ => {}
         }
     }

@@ -115,26 +115,10 @@ impl crate::fhirpath::Reflect for CodeableConcept {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.coding {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.coding),
+            3 => out.opt(self.text.as_ref()),
             _ => {}
         }
     }

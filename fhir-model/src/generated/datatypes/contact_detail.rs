@@ -115,26 +115,10 @@ impl crate::fhirpath::Reflect for ContactDetail {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.telecom {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.name.as_ref()),
+            3 => out.many(&self.telecom),
             _ => {}
         }
     }

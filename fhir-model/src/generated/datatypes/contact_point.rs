@@ -154,41 +154,13 @@ impl crate::fhirpath::Reflect for ContactPoint {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.system {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.use_ {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.rank {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.system.as_ref()),
+            3 => out.opt(self.value.as_ref()),
+            4 => out.opt(self.use_.as_ref()),
+            5 => out.opt(self.rank.as_ref()),
+            6 => out.opt(self.period.as_deref()),
             _ => {}
         }
     }

@@ -151,31 +151,11 @@ impl crate::fhirpath::Reflect for Contributor {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.type_.as_ref()),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.many(&self.contact),
             _ => {}
         }
     }

@@ -156,41 +156,13 @@ impl crate::fhirpath::Reflect for Count {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.comparator {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.unit {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.system {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.value.as_ref()),
+            3 => out.opt(self.comparator.as_ref()),
+            4 => out.opt(self.unit.as_ref()),
+            5 => out.opt(self.system.as_ref()),
+            6 => out.opt(self.code.as_ref()),
             _ => {}
         }
     }

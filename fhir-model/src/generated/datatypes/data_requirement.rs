@@ -224,56 +224,16 @@ impl crate::fhirpath::Reflect for DataRequirement {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.profile {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.subject {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                for v in &self.must_support {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.code_filter {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.date_filter {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.limit {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.sort {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.type_.as_ref()),
+            3 => out.many(&self.profile),
+            4 => out.choice(self.subject.as_ref()),
+            5 => out.many(&self.must_support),
+            6 => out.many(&self.code_filter),
+            7 => out.many(&self.date_filter),
+            8 => out.opt(self.limit.as_ref()),
+            9 => out.many(&self.sort),
             _ => {}
         }
     }
@@ -477,36 +437,12 @@ impl crate::fhirpath::Reflect for DataRequirementCodeFilter {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.path {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.search_param {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value_set {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.code {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.path.as_ref()),
+            3 => out.opt(self.search_param.as_ref()),
+            4 => out.opt(self.value_set.as_ref()),
+            5 => out.many(&self.code),
             _ => {}
         }
     }
@@ -669,31 +605,11 @@ impl crate::fhirpath::Reflect for DataRequirementDateFilter {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.path {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.search_param {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.path.as_ref()),
+            3 => out.opt(self.search_param.as_ref()),
+            4 => out.choice(self.value.as_ref()),
             _ => {}
         }
     }
@@ -907,26 +823,10 @@ impl crate::fhirpath::Reflect for DataRequirementSort {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.path {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.direction {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.path.as_ref()),
+            3 => out.opt(self.direction.as_ref()),
             _ => {}
         }
     }

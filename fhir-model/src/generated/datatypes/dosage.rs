@@ -327,86 +327,22 @@ impl crate::fhirpath::Reflect for Dosage {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.additional_instruction {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.patient_instruction {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.timing.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.as_needed {
-                    out.choice(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.site.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.route.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.method.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.dose_and_rate {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.max_dose_per_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.max_dose_per_administration.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.max_dose_per_lifetime.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.text.as_ref()),
+            5 => out.many(&self.additional_instruction),
+            6 => out.opt(self.patient_instruction.as_ref()),
+            7 => out.opt(self.timing.as_deref()),
+            8 => out.choice(self.as_needed.as_ref()),
+            9 => out.opt(self.site.as_deref()),
+            10 => out.opt(self.route.as_deref()),
+            11 => out.opt(self.method.as_deref()),
+            12 => out.many(&self.dose_and_rate),
+            13 => out.opt(self.max_dose_per_period.as_deref()),
+            14 => out.opt(self.max_dose_per_administration.as_deref()),
+            15 => out.opt(self.max_dose_per_lifetime.as_deref()),
             _ => {}
         }
     }
@@ -636,31 +572,11 @@ impl crate::fhirpath::Reflect for DosageDoseAndRate {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.dose {
-                    out.choice(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.rate {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.type_.as_deref()),
+            3 => out.choice(self.dose.as_ref()),
+            4 => out.choice(self.rate.as_ref()),
             _ => {}
         }
     }

@@ -2783,191 +2783,43 @@ impl crate::fhirpath::Reflect for ElementDefinition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.path {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.representation {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.slice_name {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.slice_is_constraining {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.label {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.code {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.slicing.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.short {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.definition {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.requirements {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.alias {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.min {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.max {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.base.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.content_reference {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.default_value {
-                    out.choice(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.meaning_when_missing {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.order_meaning {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.fixed {
-                    out.choice(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.pattern {
-                    out.choice(v)
-                }
-            }
-            25 => {
-                for v in &self.example {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = &self.min_value {
-                    out.choice(v)
-                }
-            }
-            27 => {
-                if let Some(v) = &self.max_value {
-                    out.choice(v)
-                }
-            }
-            28 => {
-                if let Some(v) = &self.max_length {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.condition {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.constraint {
-                    out.push(v)
-                }
-            }
-            31 => {
-                if let Some(v) = &self.must_support {
-                    out.push(v)
-                }
-            }
-            32 => {
-                if let Some(v) = &self.is_modifier {
-                    out.push(v)
-                }
-            }
-            33 => {
-                if let Some(v) = &self.is_modifier_reason {
-                    out.push(v)
-                }
-            }
-            34 => {
-                if let Some(v) = &self.is_summary {
-                    out.push(v)
-                }
-            }
-            35 => {
-                if let Some(v) = self.binding.as_deref() {
-                    out.push(v)
-                }
-            }
-            36 => {
-                for v in &self.mapping {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.path.as_ref()),
+            4 => out.many(&self.representation),
+            5 => out.opt(self.slice_name.as_ref()),
+            6 => out.opt(self.slice_is_constraining.as_ref()),
+            7 => out.opt(self.label.as_ref()),
+            8 => out.many(&self.code),
+            9 => out.opt(self.slicing.as_deref()),
+            10 => out.opt(self.short.as_ref()),
+            11 => out.opt(self.definition.as_ref()),
+            12 => out.opt(self.comment.as_ref()),
+            13 => out.opt(self.requirements.as_ref()),
+            14 => out.many(&self.alias),
+            15 => out.opt(self.min.as_ref()),
+            16 => out.opt(self.max.as_ref()),
+            17 => out.opt(self.base.as_deref()),
+            18 => out.opt(self.content_reference.as_ref()),
+            19 => out.many(&self.type_),
+            20 => out.choice(self.default_value.as_ref()),
+            21 => out.opt(self.meaning_when_missing.as_ref()),
+            22 => out.opt(self.order_meaning.as_ref()),
+            23 => out.choice(self.fixed.as_ref()),
+            24 => out.choice(self.pattern.as_ref()),
+            25 => out.many(&self.example),
+            26 => out.choice(self.min_value.as_ref()),
+            27 => out.choice(self.max_value.as_ref()),
+            28 => out.opt(self.max_length.as_ref()),
+            29 => out.many(&self.condition),
+            30 => out.many(&self.constraint),
+            31 => out.opt(self.must_support.as_ref()),
+            32 => out.opt(self.is_modifier.as_ref()),
+            33 => out.opt(self.is_modifier_reason.as_ref()),
+            34 => out.opt(self.is_summary.as_ref()),
+            35 => out.opt(self.binding.as_deref()),
+            36 => out.many(&self.mapping),
             _ => {}
         }
     }
@@ -5290,36 +5142,12 @@ impl crate::fhirpath::Reflect for ElementDefinitionSlicing {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.discriminator {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.ordered {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.rules {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.discriminator),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.ordered.as_ref()),
+            5 => out.opt(self.rules.as_ref()),
             _ => {}
         }
     }
@@ -5460,26 +5288,10 @@ impl crate::fhirpath::Reflect for ElementDefinitionSlicingDiscriminator {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.path {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.type_.as_ref()),
+            3 => out.opt(self.path.as_ref()),
             _ => {}
         }
     }
@@ -5640,31 +5452,11 @@ impl crate::fhirpath::Reflect for ElementDefinitionBase {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.path {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.min {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.max {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.path.as_ref()),
+            3 => out.opt(self.min.as_ref()),
+            4 => out.opt(self.max.as_ref()),
             _ => {}
         }
     }
@@ -5849,41 +5641,13 @@ impl crate::fhirpath::Reflect for ElementDefinitionType {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.profile {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.target_profile {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.aggregation {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.versioning {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.code.as_ref()),
+            3 => out.many(&self.profile),
+            4 => out.many(&self.target_profile),
+            5 => out.many(&self.aggregation),
+            6 => out.opt(self.versioning.as_ref()),
             _ => {}
         }
     }
@@ -6704,26 +6468,10 @@ impl crate::fhirpath::Reflect for ElementDefinitionExample {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.label {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.label.as_ref()),
+            3 => out.choice(self.value.as_ref()),
             _ => {}
         }
     }
@@ -7538,51 +7286,15 @@ impl crate::fhirpath::Reflect for ElementDefinitionConstraint {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.key {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.requirements {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.severity {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.human {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.expression {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.xpath {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.source {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.key.as_ref()),
+            3 => out.opt(self.requirements.as_ref()),
+            4 => out.opt(self.severity.as_ref()),
+            5 => out.opt(self.human.as_ref()),
+            6 => out.opt(self.expression.as_ref()),
+            7 => out.opt(self.xpath.as_ref()),
+            8 => out.opt(self.source.as_ref()),
             _ => {}
         }
     }
@@ -7729,31 +7441,11 @@ impl crate::fhirpath::Reflect for ElementDefinitionBinding {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.strength {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value_set {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.strength.as_ref()),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.value_set.as_ref()),
             _ => {}
         }
     }
@@ -7920,36 +7612,12 @@ impl crate::fhirpath::Reflect for ElementDefinitionMapping {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.identity {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.map {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.identity.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.map.as_ref()),
+            5 => out.opt(self.comment.as_ref()),
             _ => {}
         }
     }

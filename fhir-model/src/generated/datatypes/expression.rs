@@ -172,41 +172,13 @@ impl crate::fhirpath::Reflect for Expression {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.expression {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.reference {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.description.as_ref()),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.language.as_ref()),
+            5 => out.opt(self.expression.as_ref()),
+            6 => out.opt(self.reference.as_ref()),
             _ => {}
         }
     }

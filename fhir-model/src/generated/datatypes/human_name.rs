@@ -186,51 +186,15 @@ impl crate::fhirpath::Reflect for HumanName {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.use_ {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.family {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.given {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.prefix {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.suffix {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.use_.as_ref()),
+            3 => out.opt(self.text.as_ref()),
+            4 => out.opt(self.family.as_ref()),
+            5 => out.many(&self.given),
+            6 => out.many(&self.prefix),
+            7 => out.many(&self.suffix),
+            8 => out.opt(self.period.as_deref()),
             _ => {}
         }
     }

@@ -169,46 +169,14 @@ impl crate::fhirpath::Reflect for Meta {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.version_id {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.last_updated {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.source {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.profile {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.security {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.tag {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.version_id.as_ref()),
+            3 => out.opt(self.last_updated.as_ref()),
+            4 => out.opt(self.source.as_ref()),
+            5 => out.many(&self.profile),
+            6 => out.many(&self.security),
+            7 => out.many(&self.tag),
             _ => {}
         }
     }

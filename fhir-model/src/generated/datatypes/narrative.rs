@@ -133,26 +133,10 @@ impl crate::fhirpath::Reflect for Narrative {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.div {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.status.as_ref()),
+            3 => out.opt(self.div.as_ref()),
             _ => {}
         }
     }

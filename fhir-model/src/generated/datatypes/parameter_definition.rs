@@ -207,51 +207,15 @@ impl crate::fhirpath::Reflect for ParameterDefinition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.use_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.min {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.max {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.documentation {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.profile {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.name.as_ref()),
+            3 => out.opt(self.use_.as_ref()),
+            4 => out.opt(self.min.as_ref()),
+            5 => out.opt(self.max.as_ref()),
+            6 => out.opt(self.documentation.as_ref()),
+            7 => out.opt(self.type_.as_ref()),
+            8 => out.opt(self.profile.as_ref()),
             _ => {}
         }
     }

@@ -173,41 +173,13 @@ impl crate::fhirpath::Reflect for Population {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.age {
-                    out.choice(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.gender.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.race.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.physiological_condition.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.age.as_ref()),
+            4 => out.opt(self.gender.as_deref()),
+            5 => out.opt(self.race.as_deref()),
+            6 => out.opt(self.physiological_condition.as_deref()),
             _ => {}
         }
     }

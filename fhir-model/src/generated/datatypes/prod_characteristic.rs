@@ -246,76 +246,20 @@ impl crate::fhirpath::Reflect for ProdCharacteristic {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.height.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.width.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.depth.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.weight.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.nominal_volume.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.external_diameter.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.shape {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.color {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.imprint {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.image {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.scoring.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.height.as_deref()),
+            4 => out.opt(self.width.as_deref()),
+            5 => out.opt(self.depth.as_deref()),
+            6 => out.opt(self.weight.as_deref()),
+            7 => out.opt(self.nominal_volume.as_deref()),
+            8 => out.opt(self.external_diameter.as_deref()),
+            9 => out.opt(self.shape.as_ref()),
+            10 => out.many(&self.color),
+            11 => out.many(&self.imprint),
+            12 => out.many(&self.image),
+            13 => out.opt(self.scoring.as_deref()),
             _ => {}
         }
     }

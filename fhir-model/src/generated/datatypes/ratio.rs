@@ -112,26 +112,10 @@ impl crate::fhirpath::Reflect for Ratio {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = self.numerator.as_deref() {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.denominator.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.numerator.as_deref()),
+            3 => out.opt(self.denominator.as_deref()),
             _ => {}
         }
     }

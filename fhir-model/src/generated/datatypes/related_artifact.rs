@@ -196,51 +196,15 @@ impl crate::fhirpath::Reflect for RelatedArtifact {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.label {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.display {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.citation {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.document.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.resource {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.type_.as_ref()),
+            3 => out.opt(self.label.as_ref()),
+            4 => out.opt(self.display.as_ref()),
+            5 => out.opt(self.citation.as_ref()),
+            6 => out.opt(self.url.as_ref()),
+            7 => out.opt(self.document.as_deref()),
+            8 => out.opt(self.resource.as_ref()),
             _ => {}
         }
     }

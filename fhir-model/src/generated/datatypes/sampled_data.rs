@@ -207,51 +207,15 @@ impl crate::fhirpath::Reflect for SampledData {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = self.origin.as_deref() {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.period {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.lower_limit {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.upper_limit {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.dimensions {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.data {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.origin.as_deref()),
+            3 => out.opt(self.period.as_ref()),
+            4 => out.opt(self.factor.as_ref()),
+            5 => out.opt(self.lower_limit.as_ref()),
+            6 => out.opt(self.upper_limit.as_ref()),
+            7 => out.opt(self.dimensions.as_ref()),
+            8 => out.opt(self.data.as_ref()),
             _ => {}
         }
     }

@@ -288,51 +288,15 @@ impl crate::fhirpath::Reflect for Signature {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.when {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.who.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.on_behalf_of.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.target_format {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.sig_format {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.data {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.type_),
+            3 => out.opt(self.when.as_ref()),
+            4 => out.opt(self.who.as_deref()),
+            5 => out.opt(self.on_behalf_of.as_deref()),
+            6 => out.opt(self.target_format.as_ref()),
+            7 => out.opt(self.sig_format.as_ref()),
+            8 => out.opt(self.data.as_ref()),
             _ => {}
         }
     }

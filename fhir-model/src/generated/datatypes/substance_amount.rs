@@ -188,41 +188,13 @@ impl crate::fhirpath::Reflect for SubstanceAmount {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.amount {
-                    out.choice(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.amount_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.amount_text {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.reference_range.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.amount.as_ref()),
+            4 => out.opt(self.amount_type.as_deref()),
+            5 => out.opt(self.amount_text.as_ref()),
+            6 => out.opt(self.reference_range.as_deref()),
             _ => {}
         }
     }
@@ -409,26 +381,10 @@ impl crate::fhirpath::Reflect for SubstanceAmountReferenceRange {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = self.low_limit.as_deref() {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.high_limit.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.low_limit.as_deref()),
+            3 => out.opt(self.high_limit.as_deref()),
             _ => {}
         }
     }

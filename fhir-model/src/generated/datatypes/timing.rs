@@ -147,36 +147,12 @@ impl crate::fhirpath::Reflect for Timing {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.event {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.repeat.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.event),
+            4 => out.opt(self.repeat.as_deref()),
+            5 => out.opt(self.code.as_deref()),
             _ => {}
         }
     }
@@ -492,91 +468,23 @@ impl crate::fhirpath::Reflect for TimingRepeat {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.bounds {
-                    out.choice(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.count {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.count_max {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.duration {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.duration_max {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.duration_unit {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.frequency {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.frequency_max {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.period {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.period_max {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.period_unit {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.day_of_week {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.time_of_day {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.when {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.offset {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.choice(self.bounds.as_ref()),
+            3 => out.opt(self.count.as_ref()),
+            4 => out.opt(self.count_max.as_ref()),
+            5 => out.opt(self.duration.as_ref()),
+            6 => out.opt(self.duration_max.as_ref()),
+            7 => out.opt(self.duration_unit.as_ref()),
+            8 => out.opt(self.frequency.as_ref()),
+            9 => out.opt(self.frequency_max.as_ref()),
+            10 => out.opt(self.period.as_ref()),
+            11 => out.opt(self.period_max.as_ref()),
+            12 => out.opt(self.period_unit.as_ref()),
+            13 => out.many(&self.day_of_week),
+            14 => out.many(&self.time_of_day),
+            15 => out.many(&self.when),
+            16 => out.opt(self.offset.as_ref()),
             _ => {}
         }
     }

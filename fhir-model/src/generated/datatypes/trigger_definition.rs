@@ -218,41 +218,13 @@ impl crate::fhirpath::Reflect for TriggerDefinition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.timing {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                for v in &self.data {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.condition.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.type_.as_ref()),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.choice(self.timing.as_ref()),
+            5 => out.many(&self.data),
+            6 => out.opt(self.condition.as_deref()),
             _ => {}
         }
     }

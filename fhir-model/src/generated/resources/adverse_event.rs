@@ -598,146 +598,34 @@ impl crate::fhirpath::Reflect for AdverseEvent {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.actuality {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.event.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.detected {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.recorded_date {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.resulting_condition {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.location.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.seriousness.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.severity.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.outcome.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.recorder.as_deref() {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.contributor {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.suspect_entity {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.subject_medical_history {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.reference_document {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.study {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.identifier.as_deref()),
+            9 => out.opt(self.actuality.as_ref()),
+            10 => out.many(&self.category),
+            11 => out.opt(self.event.as_deref()),
+            12 => out.opt(self.subject.as_deref()),
+            13 => out.opt(self.encounter.as_deref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.detected.as_ref()),
+            16 => out.opt(self.recorded_date.as_ref()),
+            17 => out.many(&self.resulting_condition),
+            18 => out.opt(self.location.as_deref()),
+            19 => out.opt(self.seriousness.as_deref()),
+            20 => out.opt(self.severity.as_deref()),
+            21 => out.opt(self.outcome.as_deref()),
+            22 => out.opt(self.recorder.as_deref()),
+            23 => out.many(&self.contributor),
+            24 => out.many(&self.suspect_entity),
+            25 => out.many(&self.subject_medical_history),
+            26 => out.many(&self.reference_document),
+            27 => out.many(&self.study),
             _ => {}
         }
     }
@@ -955,31 +843,11 @@ impl crate::fhirpath::Reflect for AdverseEventSuspectEntity {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.instance.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.causality {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.instance.as_deref()),
+            4 => out.many(&self.causality),
             _ => {}
         }
     }
@@ -1162,41 +1030,13 @@ impl crate::fhirpath::Reflect for AdverseEventSuspectEntityCausality {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.assessment.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.product_relatedness {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.author.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.method.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.assessment.as_deref()),
+            4 => out.opt(self.product_relatedness.as_ref()),
+            5 => out.opt(self.author.as_deref()),
+            6 => out.opt(self.method.as_deref()),
             _ => {}
         }
     }

@@ -513,126 +513,30 @@ impl crate::fhirpath::Reflect for AllergyIntolerance {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.clinical_status.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.verification_status.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.criticality {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.onset {
-                    out.choice(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.recorded_date {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.recorder.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.asserter.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.last_occurrence {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.reaction {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.clinical_status.as_deref()),
+            10 => out.opt(self.verification_status.as_deref()),
+            11 => out.opt(self.type_.as_ref()),
+            12 => out.many(&self.category),
+            13 => out.opt(self.criticality.as_ref()),
+            14 => out.opt(self.code.as_deref()),
+            15 => out.opt(self.patient.as_deref()),
+            16 => out.opt(self.encounter.as_deref()),
+            17 => out.choice(self.onset.as_ref()),
+            18 => out.opt(self.recorded_date.as_ref()),
+            19 => out.opt(self.recorder.as_deref()),
+            20 => out.opt(self.asserter.as_deref()),
+            21 => out.opt(self.last_occurrence.as_ref()),
+            22 => out.many(&self.note),
+            23 => out.many(&self.reaction),
             _ => {}
         }
     }
@@ -959,56 +863,16 @@ impl crate::fhirpath::Reflect for AllergyIntoleranceReaction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.substance.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.manifestation {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.onset {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.severity {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.exposure_route.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.substance.as_deref()),
+            4 => out.many(&self.manifestation),
+            5 => out.opt(self.description.as_ref()),
+            6 => out.opt(self.onset.as_ref()),
+            7 => out.opt(self.severity.as_ref()),
+            8 => out.opt(self.exposure_route.as_deref()),
+            9 => out.many(&self.note),
             _ => {}
         }
     }

@@ -543,156 +543,36 @@ impl crate::fhirpath::Reflect for Appointment {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.cancelation_reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.service_category {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.service_type {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.specialty {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.appointment_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.priority {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.supporting_information {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.start {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.end {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.minutes_duration {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.slot {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.created {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = &self.patient_instruction {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.participant {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.requested_period {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.cancelation_reason.as_deref()),
+            11 => out.many(&self.service_category),
+            12 => out.many(&self.service_type),
+            13 => out.many(&self.specialty),
+            14 => out.opt(self.appointment_type.as_deref()),
+            15 => out.many(&self.reason_code),
+            16 => out.many(&self.reason_reference),
+            17 => out.opt(self.priority.as_ref()),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.supporting_information),
+            20 => out.opt(self.start.as_ref()),
+            21 => out.opt(self.end.as_ref()),
+            22 => out.opt(self.minutes_duration.as_ref()),
+            23 => out.many(&self.slot),
+            24 => out.opt(self.created.as_ref()),
+            25 => out.opt(self.comment.as_ref()),
+            26 => out.opt(self.patient_instruction.as_ref()),
+            27 => out.many(&self.based_on),
+            28 => out.many(&self.participant),
+            29 => out.many(&self.requested_period),
             _ => {}
         }
     }
@@ -948,46 +828,14 @@ impl crate::fhirpath::Reflect for AppointmentParticipant {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.actor.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.required {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.type_),
+            4 => out.opt(self.actor.as_deref()),
+            5 => out.opt(self.required.as_ref()),
+            6 => out.opt(self.status.as_ref()),
+            7 => out.opt(self.period.as_deref()),
             _ => {}
         }
     }

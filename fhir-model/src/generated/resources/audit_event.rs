@@ -337,101 +337,25 @@ impl crate::fhirpath::Reflect for AuditEvent {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.subtype {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.action {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.recorded {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.outcome {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.outcome_desc {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.purpose_of_event {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.agent {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.source.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.entity {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.type_.as_deref()),
+            9 => out.many(&self.subtype),
+            10 => out.opt(self.action.as_ref()),
+            11 => out.opt(self.period.as_deref()),
+            12 => out.opt(self.recorded.as_ref()),
+            13 => out.opt(self.outcome.as_ref()),
+            14 => out.opt(self.outcome_desc.as_ref()),
+            15 => out.many(&self.purpose_of_event),
+            16 => out.many(&self.agent),
+            17 => out.opt(self.source.as_deref()),
+            18 => out.many(&self.entity),
             _ => {}
         }
     }
@@ -766,76 +690,20 @@ impl crate::fhirpath::Reflect for AuditEventAgent {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.role {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.who.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.alt_id {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.requestor {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.location.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.policy {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.media.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.network.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.purpose_of_use {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.role),
+            5 => out.opt(self.who.as_deref()),
+            6 => out.opt(self.alt_id.as_ref()),
+            7 => out.opt(self.name.as_ref()),
+            8 => out.opt(self.requestor.as_ref()),
+            9 => out.opt(self.location.as_deref()),
+            10 => out.many(&self.policy),
+            11 => out.opt(self.media.as_deref()),
+            12 => out.opt(self.network.as_deref()),
+            13 => out.many(&self.purpose_of_use),
             _ => {}
         }
     }
@@ -970,31 +838,11 @@ impl crate::fhirpath::Reflect for AuditEventAgentNetwork {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.address {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.address.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
             _ => {}
         }
     }
@@ -1195,36 +1043,12 @@ impl crate::fhirpath::Reflect for AuditEventSource {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.site {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.observer.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.site.as_ref()),
+            4 => out.opt(self.observer.as_deref()),
+            5 => out.many(&self.type_),
             _ => {}
         }
     }
@@ -1438,66 +1262,18 @@ impl crate::fhirpath::Reflect for AuditEventEntity {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.what.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.role.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.lifecycle.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.security_label {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.query {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.what.as_deref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.role.as_deref()),
+            6 => out.opt(self.lifecycle.as_deref()),
+            7 => out.many(&self.security_label),
+            8 => out.opt(self.name.as_ref()),
+            9 => out.opt(self.description.as_ref()),
+            10 => out.opt(self.query.as_ref()),
+            11 => out.many(&self.detail),
             _ => {}
         }
     }
@@ -1685,31 +1461,11 @@ impl crate::fhirpath::Reflect for AuditEventEntityDetail {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.choice(self.value.as_ref()),
             _ => {}
         }
     }

@@ -339,101 +339,25 @@ impl crate::fhirpath::Reflect for BiologicallyDerivedProduct {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.product_category {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.product_code.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.request {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.quantity {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.parent {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.collection.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.processing {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.manipulation.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.storage {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.product_category.as_ref()),
+            10 => out.opt(self.product_code.as_deref()),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.many(&self.request),
+            13 => out.opt(self.quantity.as_ref()),
+            14 => out.many(&self.parent),
+            15 => out.opt(self.collection.as_deref()),
+            16 => out.many(&self.processing),
+            17 => out.opt(self.manipulation.as_deref()),
+            18 => out.many(&self.storage),
             _ => {}
         }
     }
@@ -649,36 +573,12 @@ impl crate::fhirpath::Reflect for BiologicallyDerivedProductCollection {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.collector.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.source.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.collected {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.collector.as_deref()),
+            4 => out.opt(self.source.as_deref()),
+            5 => out.choice(self.collected.as_ref()),
             _ => {}
         }
     }
@@ -937,41 +837,13 @@ impl crate::fhirpath::Reflect for BiologicallyDerivedProductProcessing {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.procedure.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.additive.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.time {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.procedure.as_deref()),
+            5 => out.opt(self.additive.as_deref()),
+            6 => out.choice(self.time.as_ref()),
             _ => {}
         }
     }
@@ -1195,31 +1067,11 @@ impl crate::fhirpath::Reflect for BiologicallyDerivedProductManipulation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.time {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.choice(self.time.as_ref()),
             _ => {}
         }
     }
@@ -1440,41 +1292,13 @@ impl crate::fhirpath::Reflect for BiologicallyDerivedProductStorage {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.temperature {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.scale {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.duration.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.temperature.as_ref()),
+            5 => out.opt(self.scale.as_ref()),
+            6 => out.opt(self.duration.as_deref()),
             _ => {}
         }
     }

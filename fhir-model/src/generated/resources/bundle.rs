@@ -225,61 +225,17 @@ impl crate::fhirpath::Reflect for Bundle {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.timestamp {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.total {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.link {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.entry {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.signature.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.identifier.as_deref()),
+            5 => out.opt(self.type_.as_ref()),
+            6 => out.opt(self.timestamp.as_ref()),
+            7 => out.opt(self.total.as_ref()),
+            8 => out.many(&self.link),
+            9 => out.many(&self.entry),
+            10 => out.opt(self.signature.as_deref()),
             _ => {}
         }
     }
@@ -464,31 +420,11 @@ impl crate::fhirpath::Reflect for BundleLink {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.relation {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.relation.as_ref()),
+            4 => out.opt(self.url.as_ref()),
             _ => {}
         }
     }
@@ -665,51 +601,15 @@ impl crate::fhirpath::Reflect for BundleEntry {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.link {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.full_url {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.resource {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.search.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.request.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.response.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.link),
+            4 => out.opt(self.full_url.as_ref()),
+            5 => out.opt(self.resource.as_ref()),
+            6 => out.opt(self.search.as_deref()),
+            7 => out.opt(self.request.as_deref()),
+            8 => out.opt(self.response.as_deref()),
             _ => {}
         }
     }
@@ -844,31 +744,11 @@ impl crate::fhirpath::Reflect for BundleEntrySearch {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.mode {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.score {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.mode.as_ref()),
+            4 => out.opt(self.score.as_ref()),
             _ => {}
         }
     }
@@ -1095,51 +975,15 @@ impl crate::fhirpath::Reflect for BundleEntryRequest {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.method {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.if_none_match {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.if_modified_since {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.if_match {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.if_none_exist {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.method.as_ref()),
+            4 => out.opt(self.url.as_ref()),
+            5 => out.opt(self.if_none_match.as_ref()),
+            6 => out.opt(self.if_modified_since.as_ref()),
+            7 => out.opt(self.if_match.as_ref()),
+            8 => out.opt(self.if_none_exist.as_ref()),
             _ => {}
         }
     }
@@ -1327,46 +1171,14 @@ impl crate::fhirpath::Reflect for BundleEntryResponse {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.location {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.etag {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.last_modified {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.outcome {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.status.as_ref()),
+            4 => out.opt(self.location.as_ref()),
+            5 => out.opt(self.etag.as_ref()),
+            6 => out.opt(self.last_modified.as_ref()),
+            7 => out.opt(self.outcome.as_ref()),
             _ => {}
         }
     }

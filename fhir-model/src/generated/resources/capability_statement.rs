@@ -578,176 +578,40 @@ impl crate::fhirpath::Reflect for CapabilityStatement {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.kind {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.instantiates {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.imports {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = self.software.as_deref() {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = self.implementation.as_deref() {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = &self.fhir_version {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.format {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.patch_format {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.implementation_guide {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.rest {
-                    out.push(v)
-                }
-            }
-            32 => {
-                for v in &self.messaging {
-                    out.push(v)
-                }
-            }
-            33 => {
-                for v in &self.document {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.version.as_ref()),
+            10 => out.opt(self.name.as_ref()),
+            11 => out.opt(self.title.as_ref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.experimental.as_ref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.publisher.as_ref()),
+            16 => out.many(&self.contact),
+            17 => out.opt(self.description.as_ref()),
+            18 => out.many(&self.use_context),
+            19 => out.many(&self.jurisdiction),
+            20 => out.opt(self.purpose.as_ref()),
+            21 => out.opt(self.copyright.as_ref()),
+            22 => out.opt(self.kind.as_ref()),
+            23 => out.many(&self.instantiates),
+            24 => out.many(&self.imports),
+            25 => out.opt(self.software.as_deref()),
+            26 => out.opt(self.implementation.as_deref()),
+            27 => out.opt(self.fhir_version.as_ref()),
+            28 => out.many(&self.format),
+            29 => out.many(&self.patch_format),
+            30 => out.many(&self.implementation_guide),
+            31 => out.many(&self.rest),
+            32 => out.many(&self.messaging),
+            33 => out.many(&self.document),
             _ => {}
         }
     }
@@ -938,36 +802,12 @@ impl crate::fhirpath::Reflect for CapabilityStatementSoftware {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.release_date {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.version.as_ref()),
+            5 => out.opt(self.release_date.as_ref()),
             _ => {}
         }
     }
@@ -1137,36 +977,12 @@ impl crate::fhirpath::Reflect for CapabilityStatementImplementation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.custodian.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.url.as_ref()),
+            5 => out.opt(self.custodian.as_deref()),
             _ => {}
         }
     }
@@ -1389,61 +1205,17 @@ impl crate::fhirpath::Reflect for CapabilityStatementRest {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.mode {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.documentation {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.security.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.resource {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.interaction {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.search_param {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.operation {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.compartment {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.mode.as_ref()),
+            4 => out.opt(self.documentation.as_ref()),
+            5 => out.opt(self.security.as_deref()),
+            6 => out.many(&self.resource),
+            7 => out.many(&self.interaction),
+            8 => out.many(&self.search_param),
+            9 => out.many(&self.operation),
+            10 => out.many(&self.compartment),
             _ => {}
         }
     }
@@ -1589,36 +1361,12 @@ impl crate::fhirpath::Reflect for CapabilityStatementRestSecurity {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.cors {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.service {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.cors.as_ref()),
+            4 => out.many(&self.service),
+            5 => out.opt(self.description.as_ref()),
             _ => {}
         }
     }
@@ -2092,106 +1840,26 @@ impl crate::fhirpath::Reflect for CapabilityStatementRestResource {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.profile {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.supported_profile {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.documentation {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.interaction {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.versioning {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.read_history {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.update_create {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.conditional_create {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.conditional_read {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.conditional_update {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.conditional_delete {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.reference_policy {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.search_include {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.search_rev_include {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.search_param {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.operation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.profile.as_ref()),
+            5 => out.many(&self.supported_profile),
+            6 => out.opt(self.documentation.as_ref()),
+            7 => out.many(&self.interaction),
+            8 => out.opt(self.versioning.as_ref()),
+            9 => out.opt(self.read_history.as_ref()),
+            10 => out.opt(self.update_create.as_ref()),
+            11 => out.opt(self.conditional_create.as_ref()),
+            12 => out.opt(self.conditional_read.as_ref()),
+            13 => out.opt(self.conditional_update.as_ref()),
+            14 => out.opt(self.conditional_delete.as_ref()),
+            15 => out.many(&self.reference_policy),
+            16 => out.many(&self.search_include),
+            17 => out.many(&self.search_rev_include),
+            18 => out.many(&self.search_param),
+            19 => out.many(&self.operation),
             _ => {}
         }
     }
@@ -2342,31 +2010,11 @@ impl crate::fhirpath::Reflect for CapabilityStatementRestResourceInteraction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.documentation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.documentation.as_ref()),
             _ => {}
         }
     }
@@ -2550,41 +2198,13 @@ impl crate::fhirpath::Reflect for CapabilityStatementRestResourceSearchParam {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.definition {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.documentation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.definition.as_ref()),
+            5 => out.opt(self.type_.as_ref()),
+            6 => out.opt(self.documentation.as_ref()),
             _ => {}
         }
     }
@@ -2755,36 +2375,12 @@ impl crate::fhirpath::Reflect for CapabilityStatementRestResourceOperation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.definition {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.documentation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.definition.as_ref()),
+            5 => out.opt(self.documentation.as_ref()),
             _ => {}
         }
     }
@@ -2935,31 +2531,11 @@ impl crate::fhirpath::Reflect for CapabilityStatementRestInteraction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.documentation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.documentation.as_ref()),
             _ => {}
         }
     }
@@ -3120,41 +2696,13 @@ impl crate::fhirpath::Reflect for CapabilityStatementMessaging {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.endpoint {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.reliable_cache {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.documentation {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.supported_message {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.endpoint),
+            4 => out.opt(self.reliable_cache.as_ref()),
+            5 => out.opt(self.documentation.as_ref()),
+            6 => out.many(&self.supported_message),
             _ => {}
         }
     }
@@ -3307,31 +2855,11 @@ impl crate::fhirpath::Reflect for CapabilityStatementMessagingEndpoint {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.protocol.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.address {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.protocol.as_deref()),
+            4 => out.opt(self.address.as_ref()),
             _ => {}
         }
     }
@@ -3489,31 +3017,11 @@ impl crate::fhirpath::Reflect for CapabilityStatementMessagingSupportedMessage {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.mode {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.definition {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.mode.as_ref()),
+            4 => out.opt(self.definition.as_ref()),
             _ => {}
         }
     }
@@ -3684,36 +3192,12 @@ impl crate::fhirpath::Reflect for CapabilityStatementDocument {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.mode {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.documentation {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.profile {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.mode.as_ref()),
+            4 => out.opt(self.documentation.as_ref()),
+            5 => out.opt(self.profile.as_ref()),
             _ => {}
         }
     }

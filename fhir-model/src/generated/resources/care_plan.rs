@@ -669,161 +669,37 @@ impl crate::fhirpath::Reflect for CarePlan {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.instantiates_canonical {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.instantiates_uri {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.replaces {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.part_of {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.intent {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.created {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = self.author.as_deref() {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.contributor {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.care_team {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.addresses {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.supporting_info {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.goal {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.activity {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates_canonical),
+            10 => out.many(&self.instantiates_uri),
+            11 => out.many(&self.based_on),
+            12 => out.many(&self.replaces),
+            13 => out.many(&self.part_of),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.intent.as_ref()),
+            16 => out.many(&self.category),
+            17 => out.opt(self.title.as_ref()),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.opt(self.subject.as_deref()),
+            20 => out.opt(self.encounter.as_deref()),
+            21 => out.opt(self.period.as_deref()),
+            22 => out.opt(self.created.as_ref()),
+            23 => out.opt(self.author.as_deref()),
+            24 => out.many(&self.contributor),
+            25 => out.many(&self.care_team),
+            26 => out.many(&self.addresses),
+            27 => out.many(&self.supporting_info),
+            28 => out.many(&self.goal),
+            29 => out.many(&self.activity),
+            30 => out.many(&self.note),
             _ => {}
         }
     }
@@ -1076,46 +952,14 @@ impl crate::fhirpath::Reflect for CarePlanActivity {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.outcome_codeable_concept {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.outcome_reference {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.progress {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.reference.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.detail.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.outcome_codeable_concept),
+            4 => out.many(&self.outcome_reference),
+            5 => out.many(&self.progress),
+            6 => out.opt(self.reference.as_deref()),
+            7 => out.opt(self.detail.as_deref()),
             _ => {}
         }
     }
@@ -1617,106 +1461,26 @@ impl crate::fhirpath::Reflect for CarePlanActivityDetail {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.kind {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.instantiates_canonical {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.instantiates_uri {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.goal {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.status_reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.do_not_perform {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.scheduled {
-                    out.choice(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.location.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.performer {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.product {
-                    out.choice(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.daily_amount.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.kind.as_ref()),
+            4 => out.many(&self.instantiates_canonical),
+            5 => out.many(&self.instantiates_uri),
+            6 => out.opt(self.code.as_deref()),
+            7 => out.many(&self.reason_code),
+            8 => out.many(&self.reason_reference),
+            9 => out.many(&self.goal),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.opt(self.status_reason.as_deref()),
+            12 => out.opt(self.do_not_perform.as_ref()),
+            13 => out.choice(self.scheduled.as_ref()),
+            14 => out.opt(self.location.as_deref()),
+            15 => out.many(&self.performer),
+            16 => out.choice(self.product.as_ref()),
+            17 => out.opt(self.daily_amount.as_deref()),
+            18 => out.opt(self.quantity.as_deref()),
+            19 => out.opt(self.description.as_ref()),
             _ => {}
         }
     }

@@ -432,111 +432,27 @@ impl crate::fhirpath::Reflect for CatalogEntry {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.orderable {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.referenced_item.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.additional_identifier {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.classification {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.validity_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.valid_to {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.last_updated {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.additional_characteristic {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.additional_classification {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.related_entry {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.type_.as_deref()),
+            10 => out.opt(self.orderable.as_ref()),
+            11 => out.opt(self.referenced_item.as_deref()),
+            12 => out.many(&self.additional_identifier),
+            13 => out.many(&self.classification),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.validity_period.as_deref()),
+            16 => out.opt(self.valid_to.as_ref()),
+            17 => out.opt(self.last_updated.as_ref()),
+            18 => out.many(&self.additional_characteristic),
+            19 => out.many(&self.additional_classification),
+            20 => out.many(&self.related_entry),
             _ => {}
         }
     }
@@ -727,31 +643,11 @@ impl crate::fhirpath::Reflect for CatalogEntryRelatedEntry {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.relationtype {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.item.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.relationtype.as_ref()),
+            4 => out.opt(self.item.as_deref()),
             _ => {}
         }
     }

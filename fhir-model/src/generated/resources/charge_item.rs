@@ -785,176 +785,40 @@ impl crate::fhirpath::Reflect for ChargeItem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.definition_uri {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.definition_canonical {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.part_of {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.context.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.occurrence {
-                    out.choice(v)
-                }
-            }
-            17 => {
-                for v in &self.performer {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.performing_organization.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.requesting_organization.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.cost_center.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.bodysite {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.factor_override {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = self.price_override.as_deref() {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.override_reason {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = self.enterer.as_deref() {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = &self.entered_date {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.reason {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.service {
-                    out.push(v)
-                }
-            }
-            30 => {
-                if let Some(v) = &self.product {
-                    out.choice(v)
-                }
-            }
-            31 => {
-                for v in &self.account {
-                    out.push(v)
-                }
-            }
-            32 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            33 => {
-                for v in &self.supporting_information {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.definition_uri),
+            10 => out.many(&self.definition_canonical),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.many(&self.part_of),
+            13 => out.opt(self.code.as_deref()),
+            14 => out.opt(self.subject.as_deref()),
+            15 => out.opt(self.context.as_deref()),
+            16 => out.choice(self.occurrence.as_ref()),
+            17 => out.many(&self.performer),
+            18 => out.opt(self.performing_organization.as_deref()),
+            19 => out.opt(self.requesting_organization.as_deref()),
+            20 => out.opt(self.cost_center.as_deref()),
+            21 => out.opt(self.quantity.as_deref()),
+            22 => out.many(&self.bodysite),
+            23 => out.opt(self.factor_override.as_ref()),
+            24 => out.opt(self.price_override.as_deref()),
+            25 => out.opt(self.override_reason.as_ref()),
+            26 => out.opt(self.enterer.as_deref()),
+            27 => out.opt(self.entered_date.as_ref()),
+            28 => out.many(&self.reason),
+            29 => out.many(&self.service),
+            30 => out.choice(self.product.as_ref()),
+            31 => out.many(&self.account),
+            32 => out.many(&self.note),
+            33 => out.many(&self.supporting_information),
             _ => {}
         }
     }
@@ -1315,31 +1179,11 @@ impl crate::fhirpath::Reflect for ChargeItemPerformer {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.function.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.actor.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.function.as_deref()),
+            4 => out.opt(self.actor.as_deref()),
             _ => {}
         }
     }

@@ -529,161 +529,37 @@ impl crate::fhirpath::Reflect for ChargeItemDefinition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.derived_from_uri {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.part_of {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.replaces {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.approval_date {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.last_review_date {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = self.effective_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.instance {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.applicability {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.property_group {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.title.as_ref()),
+            12 => out.many(&self.derived_from_uri),
+            13 => out.many(&self.part_of),
+            14 => out.many(&self.replaces),
+            15 => out.opt(self.status.as_ref()),
+            16 => out.opt(self.experimental.as_ref()),
+            17 => out.opt(self.date.as_ref()),
+            18 => out.opt(self.publisher.as_ref()),
+            19 => out.many(&self.contact),
+            20 => out.opt(self.description.as_ref()),
+            21 => out.many(&self.use_context),
+            22 => out.many(&self.jurisdiction),
+            23 => out.opt(self.copyright.as_ref()),
+            24 => out.opt(self.approval_date.as_ref()),
+            25 => out.opt(self.last_review_date.as_ref()),
+            26 => out.opt(self.effective_period.as_deref()),
+            27 => out.opt(self.code.as_deref()),
+            28 => out.many(&self.instance),
+            29 => out.many(&self.applicability),
+            30 => out.many(&self.property_group),
             _ => {}
         }
     }
@@ -858,36 +734,12 @@ impl crate::fhirpath::Reflect for ChargeItemDefinitionApplicability {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.expression {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.language.as_ref()),
+            5 => out.opt(self.expression.as_ref()),
             _ => {}
         }
     }
@@ -1018,31 +870,11 @@ impl crate::fhirpath::Reflect for ChargeItemDefinitionPropertyGroup {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.applicability {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.price_component {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.applicability),
+            4 => out.many(&self.price_component),
             _ => {}
         }
     }
@@ -1215,41 +1047,13 @@ impl crate::fhirpath::Reflect for ChargeItemDefinitionPropertyGroupPriceComponen
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.amount.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.code.as_deref()),
+            5 => out.opt(self.factor.as_ref()),
+            6 => out.opt(self.amount.as_deref()),
             _ => {}
         }
     }

@@ -656,181 +656,41 @@ impl crate::fhirpath::Reflect for Claim {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.sub_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.use_ {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.billable_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.created {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.enterer.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.insurer.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.provider.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.priority.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.funds_reserve.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.related {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.prescription.as_deref() {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = self.original_prescription.as_deref() {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = self.payee.as_deref() {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = self.referral.as_deref() {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = self.facility.as_deref() {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.care_team {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.supporting_info {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.diagnosis {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.procedure {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.insurance {
-                    out.push(v)
-                }
-            }
-            32 => {
-                if let Some(v) = self.accident.as_deref() {
-                    out.push(v)
-                }
-            }
-            33 => {
-                for v in &self.item {
-                    out.push(v)
-                }
-            }
-            34 => {
-                if let Some(v) = self.total.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.type_.as_deref()),
+            11 => out.opt(self.sub_type.as_deref()),
+            12 => out.opt(self.use_.as_ref()),
+            13 => out.opt(self.patient.as_deref()),
+            14 => out.opt(self.billable_period.as_deref()),
+            15 => out.opt(self.created.as_ref()),
+            16 => out.opt(self.enterer.as_deref()),
+            17 => out.opt(self.insurer.as_deref()),
+            18 => out.opt(self.provider.as_deref()),
+            19 => out.opt(self.priority.as_deref()),
+            20 => out.opt(self.funds_reserve.as_deref()),
+            21 => out.many(&self.related),
+            22 => out.opt(self.prescription.as_deref()),
+            23 => out.opt(self.original_prescription.as_deref()),
+            24 => out.opt(self.payee.as_deref()),
+            25 => out.opt(self.referral.as_deref()),
+            26 => out.opt(self.facility.as_deref()),
+            27 => out.many(&self.care_team),
+            28 => out.many(&self.supporting_info),
+            29 => out.many(&self.diagnosis),
+            30 => out.many(&self.procedure),
+            31 => out.many(&self.insurance),
+            32 => out.opt(self.accident.as_deref()),
+            33 => out.many(&self.item),
+            34 => out.opt(self.total.as_deref()),
             _ => {}
         }
     }
@@ -1010,36 +870,12 @@ impl crate::fhirpath::Reflect for ClaimRelated {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.claim.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.relationship.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.reference.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.claim.as_deref()),
+            4 => out.opt(self.relationship.as_deref()),
+            5 => out.opt(self.reference.as_deref()),
             _ => {}
         }
     }
@@ -1222,31 +1058,11 @@ impl crate::fhirpath::Reflect for ClaimPayee {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.party.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.party.as_deref()),
             _ => {}
         }
     }
@@ -1458,46 +1274,14 @@ impl crate::fhirpath::Reflect for ClaimCareTeam {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.provider.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.responsible {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.role.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.qualification.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.provider.as_deref()),
+            5 => out.opt(self.responsible.as_ref()),
+            6 => out.opt(self.role.as_deref()),
+            7 => out.opt(self.qualification.as_deref()),
             _ => {}
         }
     }
@@ -1780,51 +1564,15 @@ impl crate::fhirpath::Reflect for ClaimSupportingInfo {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.timing {
-                    out.choice(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.reason.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.category.as_deref()),
+            5 => out.opt(self.code.as_deref()),
+            6 => out.choice(self.timing.as_ref()),
+            7 => out.choice(self.value.as_ref()),
+            8 => out.opt(self.reason.as_deref()),
             _ => {}
         }
     }
@@ -2182,46 +1930,14 @@ impl crate::fhirpath::Reflect for ClaimDiagnosis {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.diagnosis {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.on_admission.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.package_code.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.choice(self.diagnosis.as_ref()),
+            5 => out.many(&self.type_),
+            6 => out.opt(self.on_admission.as_deref()),
+            7 => out.opt(self.package_code.as_deref()),
             _ => {}
         }
     }
@@ -2496,46 +2212,14 @@ impl crate::fhirpath::Reflect for ClaimProcedure {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.procedure {
-                    out.choice(v)
-                }
-            }
-            7 => {
-                for v in &self.udi {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.many(&self.type_),
+            5 => out.opt(self.date.as_ref()),
+            6 => out.choice(self.procedure.as_ref()),
+            7 => out.many(&self.udi),
             _ => {}
         }
     }
@@ -2861,56 +2545,16 @@ impl crate::fhirpath::Reflect for ClaimInsurance {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.focal {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.coverage.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.business_arrangement {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.pre_auth_ref {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.claim_response.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.focal.as_ref()),
+            5 => out.opt(self.identifier.as_deref()),
+            6 => out.opt(self.coverage.as_deref()),
+            7 => out.opt(self.business_arrangement.as_ref()),
+            8 => out.many(&self.pre_auth_ref),
+            9 => out.opt(self.claim_response.as_deref()),
             _ => {}
         }
     }
@@ -3086,36 +2730,12 @@ impl crate::fhirpath::Reflect for ClaimAccident {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.location {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.date.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.choice(self.location.as_ref()),
             _ => {}
         }
     }
@@ -3694,126 +3314,30 @@ impl crate::fhirpath::Reflect for ClaimItem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.care_team_sequence {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.diagnosis_sequence {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.procedure_sequence {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.information_sequence {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.revenue.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.product_or_service.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.modifier {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.program_code {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.serviced {
-                    out.choice(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.location {
-                    out.choice(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.unit_price.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.net.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.udi {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.body_site.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.sub_site {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.encounter {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.many(&self.care_team_sequence),
+            5 => out.many(&self.diagnosis_sequence),
+            6 => out.many(&self.procedure_sequence),
+            7 => out.many(&self.information_sequence),
+            8 => out.opt(self.revenue.as_deref()),
+            9 => out.opt(self.category.as_deref()),
+            10 => out.opt(self.product_or_service.as_deref()),
+            11 => out.many(&self.modifier),
+            12 => out.many(&self.program_code),
+            13 => out.choice(self.serviced.as_ref()),
+            14 => out.choice(self.location.as_ref()),
+            15 => out.opt(self.quantity.as_deref()),
+            16 => out.opt(self.unit_price.as_deref()),
+            17 => out.opt(self.factor.as_ref()),
+            18 => out.opt(self.net.as_deref()),
+            19 => out.many(&self.udi),
+            20 => out.opt(self.body_site.as_deref()),
+            21 => out.many(&self.sub_site),
+            22 => out.many(&self.encounter),
+            23 => out.many(&self.detail),
             _ => {}
         }
     }
@@ -4225,81 +3749,21 @@ impl crate::fhirpath::Reflect for ClaimItemDetail {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.revenue.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.product_or_service.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.program_code {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.unit_price.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.net.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.udi {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.sub_detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.revenue.as_deref()),
+            5 => out.opt(self.category.as_deref()),
+            6 => out.opt(self.product_or_service.as_deref()),
+            7 => out.many(&self.modifier),
+            8 => out.many(&self.program_code),
+            9 => out.opt(self.quantity.as_deref()),
+            10 => out.opt(self.unit_price.as_deref()),
+            11 => out.opt(self.factor.as_ref()),
+            12 => out.opt(self.net.as_deref()),
+            13 => out.many(&self.udi),
+            14 => out.many(&self.sub_detail),
             _ => {}
         }
     }
@@ -4565,76 +4029,20 @@ impl crate::fhirpath::Reflect for ClaimItemDetailSubDetail {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.revenue.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.product_or_service.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.program_code {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.unit_price.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.net.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.udi {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.revenue.as_deref()),
+            5 => out.opt(self.category.as_deref()),
+            6 => out.opt(self.product_or_service.as_deref()),
+            7 => out.many(&self.modifier),
+            8 => out.many(&self.program_code),
+            9 => out.opt(self.quantity.as_deref()),
+            10 => out.opt(self.unit_price.as_deref()),
+            11 => out.opt(self.factor.as_ref()),
+            12 => out.opt(self.net.as_deref()),
+            13 => out.many(&self.udi),
             _ => {}
         }
     }

@@ -623,181 +623,41 @@ impl crate::fhirpath::Reflect for ClaimResponse {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.sub_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.use_ {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.created {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.insurer.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.requestor.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.request.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.outcome {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.disposition {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.pre_auth_ref {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.pre_auth_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.payee_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.item {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.add_item {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.adjudication {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.total {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = self.payment.as_deref() {
-                    out.push(v)
-                }
-            }
-            28 => {
-                if let Some(v) = self.funds_reserve.as_deref() {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = self.form_code.as_deref() {
-                    out.push(v)
-                }
-            }
-            30 => {
-                if let Some(v) = self.form.as_deref() {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.process_note {
-                    out.push(v)
-                }
-            }
-            32 => {
-                for v in &self.communication_request {
-                    out.push(v)
-                }
-            }
-            33 => {
-                for v in &self.insurance {
-                    out.push(v)
-                }
-            }
-            34 => {
-                for v in &self.error {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.type_.as_deref()),
+            11 => out.opt(self.sub_type.as_deref()),
+            12 => out.opt(self.use_.as_ref()),
+            13 => out.opt(self.patient.as_deref()),
+            14 => out.opt(self.created.as_ref()),
+            15 => out.opt(self.insurer.as_deref()),
+            16 => out.opt(self.requestor.as_deref()),
+            17 => out.opt(self.request.as_deref()),
+            18 => out.opt(self.outcome.as_ref()),
+            19 => out.opt(self.disposition.as_ref()),
+            20 => out.opt(self.pre_auth_ref.as_ref()),
+            21 => out.opt(self.pre_auth_period.as_deref()),
+            22 => out.opt(self.payee_type.as_deref()),
+            23 => out.many(&self.item),
+            24 => out.many(&self.add_item),
+            25 => out.many(&self.adjudication),
+            26 => out.many(&self.total),
+            27 => out.opt(self.payment.as_deref()),
+            28 => out.opt(self.funds_reserve.as_deref()),
+            29 => out.opt(self.form_code.as_deref()),
+            30 => out.opt(self.form.as_deref()),
+            31 => out.many(&self.process_note),
+            32 => out.many(&self.communication_request),
+            33 => out.many(&self.insurance),
+            34 => out.many(&self.error),
             _ => {}
         }
     }
@@ -1008,41 +868,13 @@ impl crate::fhirpath::Reflect for ClaimResponseItem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.item_sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.note_number {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.adjudication {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.item_sequence.as_ref()),
+            4 => out.many(&self.note_number),
+            5 => out.many(&self.adjudication),
+            6 => out.many(&self.detail),
             _ => {}
         }
     }
@@ -1210,41 +1042,13 @@ impl crate::fhirpath::Reflect for ClaimResponseItemAdjudication {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.amount.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.reason.as_deref()),
+            5 => out.opt(self.amount.as_deref()),
+            6 => out.opt(self.value.as_ref()),
             _ => {}
         }
     }
@@ -1432,41 +1236,13 @@ impl crate::fhirpath::Reflect for ClaimResponseItemDetail {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.detail_sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.note_number {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.adjudication {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.sub_detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.detail_sequence.as_ref()),
+            4 => out.many(&self.note_number),
+            5 => out.many(&self.adjudication),
+            6 => out.many(&self.sub_detail),
             _ => {}
         }
     }
@@ -1645,36 +1421,12 @@ impl crate::fhirpath::Reflect for ClaimResponseItemDetailSubDetail {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sub_detail_sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.note_number {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.adjudication {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sub_detail_sequence.as_ref()),
+            4 => out.many(&self.note_number),
+            5 => out.many(&self.adjudication),
             _ => {}
         }
     }
@@ -2127,111 +1879,27 @@ impl crate::fhirpath::Reflect for ClaimResponseAddItem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.item_sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.detail_sequence {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.subdetail_sequence {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.provider {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.product_or_service.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.modifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.program_code {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.serviced {
-                    out.choice(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.location {
-                    out.choice(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.unit_price.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.net.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.body_site.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.sub_site {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.note_number {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.adjudication {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.item_sequence),
+            4 => out.many(&self.detail_sequence),
+            5 => out.many(&self.subdetail_sequence),
+            6 => out.many(&self.provider),
+            7 => out.opt(self.product_or_service.as_deref()),
+            8 => out.many(&self.modifier),
+            9 => out.many(&self.program_code),
+            10 => out.choice(self.serviced.as_ref()),
+            11 => out.choice(self.location.as_ref()),
+            12 => out.opt(self.quantity.as_deref()),
+            13 => out.opt(self.unit_price.as_deref()),
+            14 => out.opt(self.factor.as_ref()),
+            15 => out.opt(self.net.as_deref()),
+            16 => out.opt(self.body_site.as_deref()),
+            17 => out.many(&self.sub_site),
+            18 => out.many(&self.note_number),
+            19 => out.many(&self.adjudication),
+            20 => out.many(&self.detail),
             _ => {}
         }
     }
@@ -2606,66 +2274,18 @@ impl crate::fhirpath::Reflect for ClaimResponseAddItemDetail {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.product_or_service.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.modifier {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.unit_price.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.net.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.note_number {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.adjudication {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.sub_detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.product_or_service.as_deref()),
+            4 => out.many(&self.modifier),
+            5 => out.opt(self.quantity.as_deref()),
+            6 => out.opt(self.unit_price.as_deref()),
+            7 => out.opt(self.factor.as_ref()),
+            8 => out.opt(self.net.as_deref()),
+            9 => out.many(&self.note_number),
+            10 => out.many(&self.adjudication),
+            11 => out.many(&self.sub_detail),
             _ => {}
         }
     }
@@ -2894,61 +2514,17 @@ impl crate::fhirpath::Reflect for ClaimResponseAddItemDetailSubDetail {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.product_or_service.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.modifier {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.unit_price.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.net.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.note_number {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.adjudication {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.product_or_service.as_deref()),
+            4 => out.many(&self.modifier),
+            5 => out.opt(self.quantity.as_deref()),
+            6 => out.opt(self.unit_price.as_deref()),
+            7 => out.opt(self.factor.as_ref()),
+            8 => out.opt(self.net.as_deref()),
+            9 => out.many(&self.note_number),
+            10 => out.many(&self.adjudication),
             _ => {}
         }
     }
@@ -3096,31 +2672,11 @@ impl crate::fhirpath::Reflect for ClaimResponseTotal {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.amount.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.amount.as_deref()),
             _ => {}
         }
     }
@@ -3320,51 +2876,15 @@ impl crate::fhirpath::Reflect for ClaimResponsePayment {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.adjustment.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.adjustment_reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.amount.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.adjustment.as_deref()),
+            5 => out.opt(self.adjustment_reason.as_deref()),
+            6 => out.opt(self.date.as_ref()),
+            7 => out.opt(self.amount.as_deref()),
+            8 => out.opt(self.identifier.as_deref()),
             _ => {}
         }
     }
@@ -3539,41 +3059,13 @@ impl crate::fhirpath::Reflect for ClaimResponseProcessNote {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.number {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.language.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.number.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
+            5 => out.opt(self.text.as_ref()),
+            6 => out.opt(self.language.as_deref()),
             _ => {}
         }
     }
@@ -3807,46 +3299,14 @@ impl crate::fhirpath::Reflect for ClaimResponseInsurance {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.focal {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.coverage.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.business_arrangement {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.claim_response.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.focal.as_ref()),
+            5 => out.opt(self.coverage.as_deref()),
+            6 => out.opt(self.business_arrangement.as_ref()),
+            7 => out.opt(self.claim_response.as_deref()),
             _ => {}
         }
     }
@@ -4043,41 +3503,13 @@ impl crate::fhirpath::Reflect for ClaimResponseError {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.item_sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.detail_sequence {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.sub_detail_sequence {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.item_sequence.as_ref()),
+            4 => out.opt(self.detail_sequence.as_ref()),
+            5 => out.opt(self.sub_detail_sequence.as_ref()),
+            6 => out.opt(self.code.as_deref()),
             _ => {}
         }
     }

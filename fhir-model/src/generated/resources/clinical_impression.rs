@@ -520,146 +520,34 @@ impl crate::fhirpath::Reflect for ClinicalImpression {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.status_reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.effective {
-                    out.choice(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.assessor.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.previous.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.problem {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.investigation {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.protocol {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.summary {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.finding {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.prognosis_codeable_concept {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.prognosis_reference {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.supporting_info {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.status_reason.as_deref()),
+            11 => out.opt(self.code.as_deref()),
+            12 => out.opt(self.description.as_ref()),
+            13 => out.opt(self.subject.as_deref()),
+            14 => out.opt(self.encounter.as_deref()),
+            15 => out.choice(self.effective.as_ref()),
+            16 => out.opt(self.date.as_ref()),
+            17 => out.opt(self.assessor.as_deref()),
+            18 => out.opt(self.previous.as_deref()),
+            19 => out.many(&self.problem),
+            20 => out.many(&self.investigation),
+            21 => out.many(&self.protocol),
+            22 => out.opt(self.summary.as_ref()),
+            23 => out.many(&self.finding),
+            24 => out.many(&self.prognosis_codeable_concept),
+            25 => out.many(&self.prognosis_reference),
+            26 => out.many(&self.supporting_info),
+            27 => out.many(&self.note),
             _ => {}
         }
     }
@@ -939,31 +827,11 @@ impl crate::fhirpath::Reflect for ClinicalImpressionInvestigation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.item {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.many(&self.item),
             _ => {}
         }
     }
@@ -1137,36 +1005,12 @@ impl crate::fhirpath::Reflect for ClinicalImpressionFinding {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.item_codeable_concept.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.item_reference.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.basis {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.item_codeable_concept.as_deref()),
+            4 => out.opt(self.item_reference.as_deref()),
+            5 => out.opt(self.basis.as_ref()),
             _ => {}
         }
     }

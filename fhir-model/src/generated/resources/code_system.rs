@@ -548,176 +548,40 @@ impl crate::fhirpath::Reflect for CodeSystem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.case_sensitive {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.value_set {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.hierarchy_meaning {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = &self.compositional {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = &self.version_needed {
-                    out.push(v)
-                }
-            }
-            28 => {
-                if let Some(v) = &self.content {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = &self.supplements {
-                    out.push(v)
-                }
-            }
-            30 => {
-                if let Some(v) = &self.count {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.filter {
-                    out.push(v)
-                }
-            }
-            32 => {
-                for v in &self.property {
-                    out.push(v)
-                }
-            }
-            33 => {
-                for v in &self.concept {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.experimental.as_ref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.publisher.as_ref()),
+            17 => out.many(&self.contact),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.purpose.as_ref()),
+            22 => out.opt(self.copyright.as_ref()),
+            23 => out.opt(self.case_sensitive.as_ref()),
+            24 => out.opt(self.value_set.as_ref()),
+            25 => out.opt(self.hierarchy_meaning.as_ref()),
+            26 => out.opt(self.compositional.as_ref()),
+            27 => out.opt(self.version_needed.as_ref()),
+            28 => out.opt(self.content.as_ref()),
+            29 => out.opt(self.supplements.as_ref()),
+            30 => out.opt(self.count.as_ref()),
+            31 => out.many(&self.filter),
+            32 => out.many(&self.property),
+            33 => out.many(&self.concept),
             _ => {}
         }
     }
@@ -939,41 +803,13 @@ impl crate::fhirpath::Reflect for CodeSystemFilter {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.operator {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.many(&self.operator),
+            6 => out.opt(self.value.as_ref()),
             _ => {}
         }
     }
@@ -1157,41 +993,13 @@ impl crate::fhirpath::Reflect for CodeSystemProperty {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.uri {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.uri.as_ref()),
+            5 => out.opt(self.description.as_ref()),
+            6 => out.opt(self.type_.as_ref()),
             _ => {}
         }
     }
@@ -1388,51 +1196,15 @@ impl crate::fhirpath::Reflect for CodeSystemConcept {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.display {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.definition {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.designation {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.property {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.concept {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.display.as_ref()),
+            5 => out.opt(self.definition.as_ref()),
+            6 => out.many(&self.designation),
+            7 => out.many(&self.property),
+            8 => out.many(&self.concept),
             _ => {}
         }
     }
@@ -1594,36 +1366,12 @@ impl crate::fhirpath::Reflect for CodeSystemConceptDesignation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.use_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.use_.as_deref()),
+            5 => out.opt(self.value.as_ref()),
             _ => {}
         }
     }
@@ -1901,31 +1649,11 @@ impl crate::fhirpath::Reflect for CodeSystemConceptProperty {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.choice(self.value.as_ref()),
             _ => {}
         }
     }

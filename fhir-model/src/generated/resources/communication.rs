@@ -639,161 +639,37 @@ impl crate::fhirpath::Reflect for Communication {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.instantiates_canonical {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.instantiates_uri {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.part_of {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.in_response_to {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.status_reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.priority {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.medium {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.topic.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.about {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.sent {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.received {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.recipient {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = self.sender.as_deref() {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.payload {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates_canonical),
+            10 => out.many(&self.instantiates_uri),
+            11 => out.many(&self.based_on),
+            12 => out.many(&self.part_of),
+            13 => out.many(&self.in_response_to),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.status_reason.as_deref()),
+            16 => out.many(&self.category),
+            17 => out.opt(self.priority.as_ref()),
+            18 => out.many(&self.medium),
+            19 => out.opt(self.subject.as_deref()),
+            20 => out.opt(self.topic.as_deref()),
+            21 => out.many(&self.about),
+            22 => out.opt(self.encounter.as_deref()),
+            23 => out.opt(self.sent.as_ref()),
+            24 => out.opt(self.received.as_ref()),
+            25 => out.many(&self.recipient),
+            26 => out.opt(self.sender.as_deref()),
+            27 => out.many(&self.reason_code),
+            28 => out.many(&self.reason_reference),
+            29 => out.many(&self.payload),
+            30 => out.many(&self.note),
             _ => {}
         }
     }
@@ -988,26 +864,10 @@ impl crate::fhirpath::Reflect for CommunicationPayload {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.content {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.content.as_ref()),
             _ => {}
         }
     }

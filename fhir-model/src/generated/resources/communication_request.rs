@@ -653,156 +653,36 @@ impl crate::fhirpath::Reflect for CommunicationRequest {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.replaces {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.group_identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.status_reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.priority {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.do_not_perform {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.medium {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.about {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.payload {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.occurrence {
-                    out.choice(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.authored_on {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = self.requester.as_deref() {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.recipient {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = self.sender.as_deref() {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.based_on),
+            10 => out.many(&self.replaces),
+            11 => out.opt(self.group_identifier.as_deref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.status_reason.as_deref()),
+            14 => out.many(&self.category),
+            15 => out.opt(self.priority.as_ref()),
+            16 => out.opt(self.do_not_perform.as_ref()),
+            17 => out.many(&self.medium),
+            18 => out.opt(self.subject.as_deref()),
+            19 => out.many(&self.about),
+            20 => out.opt(self.encounter.as_deref()),
+            21 => out.many(&self.payload),
+            22 => out.choice(self.occurrence.as_ref()),
+            23 => out.opt(self.authored_on.as_ref()),
+            24 => out.opt(self.requester.as_deref()),
+            25 => out.many(&self.recipient),
+            26 => out.opt(self.sender.as_deref()),
+            27 => out.many(&self.reason_code),
+            28 => out.many(&self.reason_reference),
+            29 => out.many(&self.note),
             _ => {}
         }
     }
@@ -1061,26 +941,10 @@ impl crate::fhirpath::Reflect for CommunicationRequestPayload {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.content {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.content.as_ref()),
             _ => {}
         }
     }

@@ -473,121 +473,29 @@ impl crate::fhirpath::Reflect for Composition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.author {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.confidentiality {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.attester {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.custodian.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.relates_to {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.event {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.section {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.identifier.as_deref()),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.type_.as_deref()),
+            11 => out.many(&self.category),
+            12 => out.opt(self.subject.as_deref()),
+            13 => out.opt(self.encounter.as_deref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.many(&self.author),
+            16 => out.opt(self.title.as_ref()),
+            17 => out.opt(self.confidentiality.as_ref()),
+            18 => out.many(&self.attester),
+            19 => out.opt(self.custodian.as_deref()),
+            20 => out.many(&self.relates_to),
+            21 => out.many(&self.event),
+            22 => out.many(&self.section),
             _ => {}
         }
     }
@@ -815,36 +723,12 @@ impl crate::fhirpath::Reflect for CompositionAttester {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.mode {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.time {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.party.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.mode.as_ref()),
+            4 => out.opt(self.time.as_ref()),
+            5 => out.opt(self.party.as_deref()),
             _ => {}
         }
     }
@@ -1015,31 +899,11 @@ impl crate::fhirpath::Reflect for CompositionRelatesTo {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.target {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.choice(self.target.as_ref()),
             _ => {}
         }
     }
@@ -1243,36 +1107,12 @@ impl crate::fhirpath::Reflect for CompositionEvent {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.code),
+            4 => out.opt(self.period.as_deref()),
+            5 => out.many(&self.detail),
             _ => {}
         }
     }
@@ -1540,71 +1380,19 @@ impl crate::fhirpath::Reflect for CompositionSection {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.author {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.focus.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.mode {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.ordered_by.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.entry {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.empty_reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.section {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.title.as_ref()),
+            4 => out.opt(self.code.as_deref()),
+            5 => out.many(&self.author),
+            6 => out.opt(self.focus.as_deref()),
+            7 => out.opt(self.text.as_deref()),
+            8 => out.opt(self.mode.as_ref()),
+            9 => out.opt(self.ordered_by.as_deref()),
+            10 => out.many(&self.entry),
+            11 => out.opt(self.empty_reason.as_deref()),
+            12 => out.many(&self.section),
             _ => {}
         }
     }

@@ -479,136 +479,32 @@ impl crate::fhirpath::Reflect for ConceptMap {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.source {
-                    out.choice(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.target {
-                    out.choice(v)
-                }
-            }
-            25 => {
-                for v in &self.group {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.identifier.as_deref()),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.experimental.as_ref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.publisher.as_ref()),
+            17 => out.many(&self.contact),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.purpose.as_ref()),
+            22 => out.opt(self.copyright.as_ref()),
+            23 => out.choice(self.source.as_ref()),
+            24 => out.choice(self.target.as_ref()),
+            25 => out.many(&self.group),
             _ => {}
         }
     }
@@ -963,51 +859,15 @@ impl crate::fhirpath::Reflect for ConceptMapGroup {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.source {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.source_version {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.target {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.target_version {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.element {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.unmapped.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.source.as_ref()),
+            4 => out.opt(self.source_version.as_ref()),
+            5 => out.opt(self.target.as_ref()),
+            6 => out.opt(self.target_version.as_ref()),
+            7 => out.many(&self.element),
+            8 => out.opt(self.unmapped.as_deref()),
             _ => {}
         }
     }
@@ -1153,36 +1013,12 @@ impl crate::fhirpath::Reflect for ConceptMapGroupElement {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.display {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.target {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.display.as_ref()),
+            5 => out.many(&self.target),
             _ => {}
         }
     }
@@ -1381,51 +1217,15 @@ impl crate::fhirpath::Reflect for ConceptMapGroupElementTarget {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.display {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.equivalence {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.depends_on {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.product {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.display.as_ref()),
+            5 => out.opt(self.equivalence.as_ref()),
+            6 => out.opt(self.comment.as_ref()),
+            7 => out.many(&self.depends_on),
+            8 => out.many(&self.product),
             _ => {}
         }
     }
@@ -1609,41 +1409,13 @@ impl crate::fhirpath::Reflect for ConceptMapGroupElementTargetDependsOn {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.property {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.system {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.display {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.property.as_ref()),
+            4 => out.opt(self.system.as_ref()),
+            5 => out.opt(self.value.as_ref()),
+            6 => out.opt(self.display.as_ref()),
             _ => {}
         }
     }
@@ -1820,41 +1592,13 @@ impl crate::fhirpath::Reflect for ConceptMapGroupUnmapped {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.mode {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.display {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.mode.as_ref()),
+            4 => out.opt(self.code.as_ref()),
+            5 => out.opt(self.display.as_ref()),
+            6 => out.opt(self.url.as_ref()),
             _ => {}
         }
     }

@@ -565,131 +565,31 @@ impl crate::fhirpath::Reflect for Condition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.clinical_status.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.verification_status.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.severity.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.body_site {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.onset {
-                    out.choice(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.abatement {
-                    out.choice(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.recorded_date {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.recorder.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.asserter.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.stage {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.evidence {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.clinical_status.as_deref()),
+            10 => out.opt(self.verification_status.as_deref()),
+            11 => out.many(&self.category),
+            12 => out.opt(self.severity.as_deref()),
+            13 => out.opt(self.code.as_deref()),
+            14 => out.many(&self.body_site),
+            15 => out.opt(self.subject.as_deref()),
+            16 => out.opt(self.encounter.as_deref()),
+            17 => out.choice(self.onset.as_ref()),
+            18 => out.choice(self.abatement.as_ref()),
+            19 => out.opt(self.recorded_date.as_ref()),
+            20 => out.opt(self.recorder.as_deref()),
+            21 => out.opt(self.asserter.as_deref()),
+            22 => out.many(&self.stage),
+            23 => out.many(&self.evidence),
+            24 => out.many(&self.note),
             _ => {}
         }
     }
@@ -1076,36 +976,12 @@ impl crate::fhirpath::Reflect for ConditionStage {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.summary.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.assessment {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.summary.as_deref()),
+            4 => out.many(&self.assessment),
+            5 => out.opt(self.type_.as_deref()),
             _ => {}
         }
     }
@@ -1236,31 +1112,11 @@ impl crate::fhirpath::Reflect for ConditionEvidence {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.code),
+            4 => out.many(&self.detail),
             _ => {}
         }
     }

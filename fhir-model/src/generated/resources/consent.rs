@@ -421,111 +421,27 @@ impl crate::fhirpath::Reflect for Consent {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.scope.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.date_time {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.performer {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.organization {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.source {
-                    out.choice(v)
-                }
-            }
-            17 => {
-                for v in &self.policy {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.policy_rule.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.verification {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.provision.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.scope.as_deref()),
+            11 => out.many(&self.category),
+            12 => out.opt(self.patient.as_deref()),
+            13 => out.opt(self.date_time.as_ref()),
+            14 => out.many(&self.performer),
+            15 => out.many(&self.organization),
+            16 => out.choice(self.source.as_ref()),
+            17 => out.many(&self.policy),
+            18 => out.opt(self.policy_rule.as_deref()),
+            19 => out.many(&self.verification),
+            20 => out.opt(self.provision.as_deref()),
             _ => {}
         }
     }
@@ -778,31 +694,11 @@ impl crate::fhirpath::Reflect for ConsentPolicy {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.authority {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.uri {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.authority.as_ref()),
+            4 => out.opt(self.uri.as_ref()),
             _ => {}
         }
     }
@@ -989,36 +885,12 @@ impl crate::fhirpath::Reflect for ConsentVerification {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.verified {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.verified_with.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.verification_date {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.verified.as_ref()),
+            4 => out.opt(self.verified_with.as_deref()),
+            5 => out.opt(self.verification_date.as_ref()),
             _ => {}
         }
     }
@@ -1250,76 +1122,20 @@ impl crate::fhirpath::Reflect for ConsentProvision {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.actor {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.action {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.security_label {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.purpose {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.class {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.code {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.data_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.data {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.provision {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.period.as_deref()),
+            5 => out.many(&self.actor),
+            6 => out.many(&self.action),
+            7 => out.many(&self.security_label),
+            8 => out.many(&self.purpose),
+            9 => out.many(&self.class),
+            10 => out.many(&self.code),
+            11 => out.opt(self.data_period.as_deref()),
+            12 => out.many(&self.data),
+            13 => out.many(&self.provision),
             _ => {}
         }
     }
@@ -1518,31 +1334,11 @@ impl crate::fhirpath::Reflect for ConsentProvisionActor {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.role.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.reference.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.role.as_deref()),
+            4 => out.opt(self.reference.as_deref()),
             _ => {}
         }
     }
@@ -1695,31 +1491,11 @@ impl crate::fhirpath::Reflect for ConsentProvisionData {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.meaning {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.reference.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.meaning.as_ref()),
+            4 => out.opt(self.reference.as_deref()),
             _ => {}
         }
     }

@@ -691,211 +691,47 @@ impl crate::fhirpath::Reflect for Contract {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.legal_state.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.instantiates_canonical.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.instantiates_uri {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.content_derivative.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.issued {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.applies.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.expiration_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.subject {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.authority {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.domain {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.site {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.subtitle {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.alias {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = self.author.as_deref() {
-                    out.push(v)
-                }
-            }
-            28 => {
-                if let Some(v) = self.scope.as_deref() {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = &self.topic {
-                    out.choice(v)
-                }
-            }
-            30 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.sub_type {
-                    out.push(v)
-                }
-            }
-            32 => {
-                if let Some(v) = self.content_definition.as_deref() {
-                    out.push(v)
-                }
-            }
-            33 => {
-                for v in &self.term {
-                    out.push(v)
-                }
-            }
-            34 => {
-                for v in &self.supporting_info {
-                    out.push(v)
-                }
-            }
-            35 => {
-                for v in &self.relevant_history {
-                    out.push(v)
-                }
-            }
-            36 => {
-                for v in &self.signer {
-                    out.push(v)
-                }
-            }
-            37 => {
-                for v in &self.friendly {
-                    out.push(v)
-                }
-            }
-            38 => {
-                for v in &self.legal {
-                    out.push(v)
-                }
-            }
-            39 => {
-                for v in &self.rule {
-                    out.push(v)
-                }
-            }
-            40 => {
-                if let Some(v) = &self.legally_binding {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.url.as_ref()),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.legal_state.as_deref()),
+            13 => out.opt(self.instantiates_canonical.as_deref()),
+            14 => out.opt(self.instantiates_uri.as_ref()),
+            15 => out.opt(self.content_derivative.as_deref()),
+            16 => out.opt(self.issued.as_ref()),
+            17 => out.opt(self.applies.as_deref()),
+            18 => out.opt(self.expiration_type.as_deref()),
+            19 => out.many(&self.subject),
+            20 => out.many(&self.authority),
+            21 => out.many(&self.domain),
+            22 => out.many(&self.site),
+            23 => out.opt(self.name.as_ref()),
+            24 => out.opt(self.title.as_ref()),
+            25 => out.opt(self.subtitle.as_ref()),
+            26 => out.many(&self.alias),
+            27 => out.opt(self.author.as_deref()),
+            28 => out.opt(self.scope.as_deref()),
+            29 => out.choice(self.topic.as_ref()),
+            30 => out.opt(self.type_.as_deref()),
+            31 => out.many(&self.sub_type),
+            32 => out.opt(self.content_definition.as_deref()),
+            33 => out.many(&self.term),
+            34 => out.many(&self.supporting_info),
+            35 => out.many(&self.relevant_history),
+            36 => out.many(&self.signer),
+            37 => out.many(&self.friendly),
+            38 => out.many(&self.legal),
+            39 => out.many(&self.rule),
+            40 => out.choice(self.legally_binding.as_ref()),
             _ => {}
         }
     }
@@ -1332,51 +1168,15 @@ impl crate::fhirpath::Reflect for ContractContentDefinition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.sub_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.publisher.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.publication_date {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.publication_status {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.sub_type.as_deref()),
+            5 => out.opt(self.publisher.as_deref()),
+            6 => out.opt(self.publication_date.as_ref()),
+            7 => out.opt(self.publication_status.as_ref()),
+            8 => out.opt(self.copyright.as_ref()),
             _ => {}
         }
     }
@@ -1650,81 +1450,21 @@ impl crate::fhirpath::Reflect for ContractTerm {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.issued {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.applies.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.topic {
-                    out.choice(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.sub_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.security_label {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.offer.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.asset {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.action {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.group {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_deref()),
+            4 => out.opt(self.issued.as_ref()),
+            5 => out.opt(self.applies.as_deref()),
+            6 => out.choice(self.topic.as_ref()),
+            7 => out.opt(self.type_.as_deref()),
+            8 => out.opt(self.sub_type.as_deref()),
+            9 => out.opt(self.text.as_ref()),
+            10 => out.many(&self.security_label),
+            11 => out.opt(self.offer.as_deref()),
+            12 => out.many(&self.asset),
+            13 => out.many(&self.action),
+            14 => out.many(&self.group),
             _ => {}
         }
     }
@@ -1958,41 +1698,13 @@ impl crate::fhirpath::Reflect for ContractTermSecurityLabel {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.number {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.classification.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.control {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.number),
+            4 => out.opt(self.classification.as_deref()),
+            5 => out.many(&self.category),
+            6 => out.many(&self.control),
             _ => {}
         }
     }
@@ -2242,71 +1954,19 @@ impl crate::fhirpath::Reflect for ContractTermOffer {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.party {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.topic.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.decision.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.decision_mode {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.answer {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.link_id {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.security_label_number {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.identifier),
+            4 => out.many(&self.party),
+            5 => out.opt(self.topic.as_deref()),
+            6 => out.opt(self.type_.as_deref()),
+            7 => out.opt(self.decision.as_deref()),
+            8 => out.many(&self.decision_mode),
+            9 => out.many(&self.answer),
+            10 => out.opt(self.text.as_ref()),
+            11 => out.many(&self.link_id),
+            12 => out.many(&self.security_label_number),
             _ => {}
         }
     }
@@ -2502,31 +2162,11 @@ impl crate::fhirpath::Reflect for ContractTermOfferParty {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.reference {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.role.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.reference),
+            4 => out.opt(self.role.as_deref()),
             _ => {}
         }
     }
@@ -2854,26 +2494,10 @@ impl crate::fhirpath::Reflect for ContractTermOfferAnswer {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.value.as_ref()),
             _ => {}
         }
     }
@@ -3352,96 +2976,24 @@ impl crate::fhirpath::Reflect for ContractTermAsset {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.scope.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.type_reference {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.subtype {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.relationship.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.context {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.condition {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.period_type {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.period {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.use_period {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.link_id {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.answer {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.security_label_number {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.valued_item {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.scope.as_deref()),
+            4 => out.many(&self.type_),
+            5 => out.many(&self.type_reference),
+            6 => out.many(&self.subtype),
+            7 => out.opt(self.relationship.as_deref()),
+            8 => out.many(&self.context),
+            9 => out.opt(self.condition.as_ref()),
+            10 => out.many(&self.period_type),
+            11 => out.many(&self.period),
+            12 => out.many(&self.use_period),
+            13 => out.opt(self.text.as_ref()),
+            14 => out.many(&self.link_id),
+            15 => out.many(&self.answer),
+            16 => out.many(&self.security_label_number),
+            17 => out.many(&self.valued_item),
             _ => {}
         }
     }
@@ -3585,36 +3137,12 @@ impl crate::fhirpath::Reflect for ContractTermAssetContext {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.reference.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.code {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.reference.as_deref()),
+            4 => out.many(&self.code),
+            5 => out.opt(self.text.as_ref()),
             _ => {}
         }
     }
@@ -4015,91 +3543,23 @@ impl crate::fhirpath::Reflect for ContractTermAssetValuedItem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.entity {
-                    out.choice(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.effective_time {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.unit_price.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.points {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.net.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.payment {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.payment_date {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.responsible.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.recipient.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.link_id {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.security_label_number {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.entity.as_ref()),
+            4 => out.opt(self.identifier.as_deref()),
+            5 => out.opt(self.effective_time.as_ref()),
+            6 => out.opt(self.quantity.as_deref()),
+            7 => out.opt(self.unit_price.as_deref()),
+            8 => out.opt(self.factor.as_ref()),
+            9 => out.opt(self.points.as_ref()),
+            10 => out.opt(self.net.as_deref()),
+            11 => out.opt(self.payment.as_ref()),
+            12 => out.opt(self.payment_date.as_ref()),
+            13 => out.opt(self.responsible.as_deref()),
+            14 => out.opt(self.recipient.as_deref()),
+            15 => out.many(&self.link_id),
+            16 => out.many(&self.security_label_number),
             _ => {}
         }
     }
@@ -4796,126 +4256,30 @@ impl crate::fhirpath::Reflect for ContractTermAction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.do_not_perform {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.subject {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.intent.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.link_id {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.status.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.context.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.context_link_id {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.occurrence {
-                    out.choice(v)
-                }
-            }
-            12 => {
-                for v in &self.requester {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.requester_link_id {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.performer_type {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.performer_role.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.performer.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.performer_link_id {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.reason {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.reason_link_id {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.security_label_number {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.do_not_perform.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.many(&self.subject),
+            6 => out.opt(self.intent.as_deref()),
+            7 => out.many(&self.link_id),
+            8 => out.opt(self.status.as_deref()),
+            9 => out.opt(self.context.as_deref()),
+            10 => out.many(&self.context_link_id),
+            11 => out.choice(self.occurrence.as_ref()),
+            12 => out.many(&self.requester),
+            13 => out.many(&self.requester_link_id),
+            14 => out.many(&self.performer_type),
+            15 => out.opt(self.performer_role.as_deref()),
+            16 => out.opt(self.performer.as_deref()),
+            17 => out.many(&self.performer_link_id),
+            18 => out.many(&self.reason_code),
+            19 => out.many(&self.reason_reference),
+            20 => out.many(&self.reason),
+            21 => out.many(&self.reason_link_id),
+            22 => out.many(&self.note),
+            23 => out.many(&self.security_label_number),
             _ => {}
         }
     }
@@ -5181,31 +4545,11 @@ impl crate::fhirpath::Reflect for ContractTermActionSubject {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.reference {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.role.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.reference),
+            4 => out.opt(self.role.as_deref()),
             _ => {}
         }
     }
@@ -5411,36 +4755,12 @@ impl crate::fhirpath::Reflect for ContractSigner {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.party.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.signature {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.party.as_deref()),
+            5 => out.many(&self.signature),
             _ => {}
         }
     }
@@ -5588,26 +4908,10 @@ impl crate::fhirpath::Reflect for ContractFriendly {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.content {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.content.as_ref()),
             _ => {}
         }
     }
@@ -5831,26 +5135,10 @@ impl crate::fhirpath::Reflect for ContractLegal {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.content {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.content.as_ref()),
             _ => {}
         }
     }
@@ -6074,26 +5362,10 @@ impl crate::fhirpath::Reflect for ContractRule {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.content {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.content.as_ref()),
             _ => {}
         }
     }

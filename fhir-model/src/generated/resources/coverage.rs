@@ -464,131 +464,31 @@ impl crate::fhirpath::Reflect for Coverage {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.policy_holder.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.subscriber.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.subscriber_id {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.beneficiary.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.dependent {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.relationship.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.payor {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.class {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.order {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.network {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.cost_to_beneficiary {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.subrogation {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.contract {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.type_.as_deref()),
+            11 => out.opt(self.policy_holder.as_deref()),
+            12 => out.opt(self.subscriber.as_deref()),
+            13 => out.opt(self.subscriber_id.as_ref()),
+            14 => out.opt(self.beneficiary.as_deref()),
+            15 => out.opt(self.dependent.as_ref()),
+            16 => out.opt(self.relationship.as_deref()),
+            17 => out.opt(self.period.as_deref()),
+            18 => out.many(&self.payor),
+            19 => out.many(&self.class),
+            20 => out.opt(self.order.as_ref()),
+            21 => out.opt(self.network.as_ref()),
+            22 => out.many(&self.cost_to_beneficiary),
+            23 => out.opt(self.subrogation.as_ref()),
+            24 => out.many(&self.contract),
             _ => {}
         }
     }
@@ -781,36 +681,12 @@ impl crate::fhirpath::Reflect for CoverageClass {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.value.as_ref()),
+            5 => out.opt(self.name.as_ref()),
             _ => {}
         }
     }
@@ -980,36 +856,12 @@ impl crate::fhirpath::Reflect for CoverageCostToBeneficiary {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                for v in &self.exception {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.choice(self.value.as_ref()),
+            5 => out.many(&self.exception),
             _ => {}
         }
     }
@@ -1215,31 +1067,11 @@ impl crate::fhirpath::Reflect for CoverageCostToBeneficiaryException {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.period.as_deref()),
             _ => {}
         }
     }

@@ -470,116 +470,28 @@ impl crate::fhirpath::Reflect for CoverageEligibilityRequest {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.priority.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.purpose {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.serviced {
-                    out.choice(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.created {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.enterer.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.provider.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.insurer.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.facility.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.supporting_info {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.insurance {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.item {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.priority.as_deref()),
+            11 => out.many(&self.purpose),
+            12 => out.opt(self.patient.as_deref()),
+            13 => out.choice(self.serviced.as_ref()),
+            14 => out.opt(self.created.as_ref()),
+            15 => out.opt(self.enterer.as_deref()),
+            16 => out.opt(self.provider.as_deref()),
+            17 => out.opt(self.insurer.as_deref()),
+            18 => out.opt(self.facility.as_deref()),
+            19 => out.many(&self.supporting_info),
+            20 => out.many(&self.insurance),
+            21 => out.many(&self.item),
             _ => {}
         }
     }
@@ -834,36 +746,12 @@ impl crate::fhirpath::Reflect for CoverageEligibilityRequestSupportingInfo {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.information.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.applies_to_all {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.information.as_deref()),
+            5 => out.opt(self.applies_to_all.as_ref()),
             _ => {}
         }
     }
@@ -1049,36 +937,12 @@ impl crate::fhirpath::Reflect for CoverageEligibilityRequestInsurance {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.focal {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.coverage.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.business_arrangement {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.focal.as_ref()),
+            4 => out.opt(self.coverage.as_deref()),
+            5 => out.opt(self.business_arrangement.as_ref()),
             _ => {}
         }
     }
@@ -1348,71 +1212,19 @@ impl crate::fhirpath::Reflect for CoverageEligibilityRequestItem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.supporting_info_sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.product_or_service.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.modifier {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.provider.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.unit_price.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.facility.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.diagnosis {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.supporting_info_sequence),
+            4 => out.opt(self.category.as_deref()),
+            5 => out.opt(self.product_or_service.as_deref()),
+            6 => out.many(&self.modifier),
+            7 => out.opt(self.provider.as_deref()),
+            8 => out.opt(self.quantity.as_deref()),
+            9 => out.opt(self.unit_price.as_deref()),
+            10 => out.opt(self.facility.as_deref()),
+            11 => out.many(&self.diagnosis),
+            12 => out.many(&self.detail),
             _ => {}
         }
     }
@@ -1548,26 +1360,10 @@ impl crate::fhirpath::Reflect for CoverageEligibilityRequestItemDiagnosis {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.diagnosis {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.diagnosis.as_ref()),
             _ => {}
         }
     }

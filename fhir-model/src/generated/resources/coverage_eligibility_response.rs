@@ -495,121 +495,29 @@ impl crate::fhirpath::Reflect for CoverageEligibilityResponse {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.purpose {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.serviced {
-                    out.choice(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.created {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.requestor.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.request.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.outcome {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.disposition {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.insurer.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.insurance {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.pre_auth_ref {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.form.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.error {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.many(&self.purpose),
+            11 => out.opt(self.patient.as_deref()),
+            12 => out.choice(self.serviced.as_ref()),
+            13 => out.opt(self.created.as_ref()),
+            14 => out.opt(self.requestor.as_deref()),
+            15 => out.opt(self.request.as_deref()),
+            16 => out.opt(self.outcome.as_ref()),
+            17 => out.opt(self.disposition.as_ref()),
+            18 => out.opt(self.insurer.as_deref()),
+            19 => out.many(&self.insurance),
+            20 => out.opt(self.pre_auth_ref.as_ref()),
+            21 => out.opt(self.form.as_deref()),
+            22 => out.many(&self.error),
             _ => {}
         }
     }
@@ -876,41 +784,13 @@ impl crate::fhirpath::Reflect for CoverageEligibilityResponseInsurance {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.coverage.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.inforce {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.benefit_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.item {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.coverage.as_deref()),
+            4 => out.opt(self.inforce.as_ref()),
+            5 => out.opt(self.benefit_period.as_deref()),
+            6 => out.many(&self.item),
             _ => {}
         }
     }
@@ -1239,91 +1119,23 @@ impl crate::fhirpath::Reflect for CoverageEligibilityResponseInsuranceItem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.product_or_service.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.modifier {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.provider.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.excluded {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.network.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.unit.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.term.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.benefit {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.authorization_required {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.authorization_supporting {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.authorization_url {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.product_or_service.as_deref()),
+            5 => out.many(&self.modifier),
+            6 => out.opt(self.provider.as_deref()),
+            7 => out.opt(self.excluded.as_ref()),
+            8 => out.opt(self.name.as_ref()),
+            9 => out.opt(self.description.as_ref()),
+            10 => out.opt(self.network.as_deref()),
+            11 => out.opt(self.unit.as_deref()),
+            12 => out.opt(self.term.as_deref()),
+            13 => out.many(&self.benefit),
+            14 => out.opt(self.authorization_required.as_ref()),
+            15 => out.many(&self.authorization_supporting),
+            16 => out.opt(self.authorization_url.as_ref()),
             _ => {}
         }
     }
@@ -1580,36 +1392,12 @@ impl crate::fhirpath::Reflect for CoverageEligibilityResponseInsuranceItemBenefi
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.allowed {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.used {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.choice(self.allowed.as_ref()),
+            5 => out.choice(self.used.as_ref()),
             _ => {}
         }
     }
@@ -1893,26 +1681,10 @@ impl crate::fhirpath::Reflect for CoverageEligibilityResponseError {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
             _ => {}
         }
     }

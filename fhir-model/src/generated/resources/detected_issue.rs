@@ -381,106 +381,26 @@ impl crate::fhirpath::Reflect for DetectedIssue {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.severity {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.identified {
-                    out.choice(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.author.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.implicated {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.evidence {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.detail {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.reference {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.mitigation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.code.as_deref()),
+            11 => out.opt(self.severity.as_ref()),
+            12 => out.opt(self.patient.as_deref()),
+            13 => out.choice(self.identified.as_ref()),
+            14 => out.opt(self.author.as_deref()),
+            15 => out.many(&self.implicated),
+            16 => out.many(&self.evidence),
+            17 => out.opt(self.detail.as_ref()),
+            18 => out.opt(self.reference.as_ref()),
+            19 => out.many(&self.mitigation),
             _ => {}
         }
     }
@@ -702,31 +622,11 @@ impl crate::fhirpath::Reflect for DetectedIssueEvidence {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.code),
+            4 => out.many(&self.detail),
             _ => {}
         }
     }
@@ -891,36 +791,12 @@ impl crate::fhirpath::Reflect for DetectedIssueMitigation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.action.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.author.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.action.as_deref()),
+            4 => out.opt(self.date.as_ref()),
+            5 => out.opt(self.author.as_deref()),
             _ => {}
         }
     }

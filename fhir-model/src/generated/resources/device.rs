@@ -566,176 +566,40 @@ impl crate::fhirpath::Reflect for Device {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.definition.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.udi_carrier {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.status_reason {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.distinct_identifier {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.manufacturer {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.manufacture_date {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.expiration_date {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.lot_number {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.serial_number {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.device_name {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.model_number {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.part_number {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.specialization {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.version {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.property {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = self.owner.as_deref() {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = self.location.as_deref() {
-                    out.push(v)
-                }
-            }
-            30 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            32 => {
-                for v in &self.safety {
-                    out.push(v)
-                }
-            }
-            33 => {
-                if let Some(v) = self.parent.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.definition.as_deref()),
+            10 => out.many(&self.udi_carrier),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.many(&self.status_reason),
+            13 => out.opt(self.distinct_identifier.as_ref()),
+            14 => out.opt(self.manufacturer.as_ref()),
+            15 => out.opt(self.manufacture_date.as_ref()),
+            16 => out.opt(self.expiration_date.as_ref()),
+            17 => out.opt(self.lot_number.as_ref()),
+            18 => out.opt(self.serial_number.as_ref()),
+            19 => out.many(&self.device_name),
+            20 => out.opt(self.model_number.as_ref()),
+            21 => out.opt(self.part_number.as_ref()),
+            22 => out.opt(self.type_.as_deref()),
+            23 => out.many(&self.specialization),
+            24 => out.many(&self.version),
+            25 => out.many(&self.property),
+            26 => out.opt(self.patient.as_deref()),
+            27 => out.opt(self.owner.as_deref()),
+            28 => out.many(&self.contact),
+            29 => out.opt(self.location.as_deref()),
+            30 => out.opt(self.url.as_ref()),
+            31 => out.many(&self.note),
+            32 => out.many(&self.safety),
+            33 => out.opt(self.parent.as_deref()),
             _ => {}
         }
     }
@@ -966,51 +830,15 @@ impl crate::fhirpath::Reflect for DeviceUdiCarrier {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.device_identifier {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.issuer {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.carrier_aidc {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.carrier_hrf {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.entry_type {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.device_identifier.as_ref()),
+            4 => out.opt(self.issuer.as_ref()),
+            5 => out.opt(self.jurisdiction.as_ref()),
+            6 => out.opt(self.carrier_aidc.as_ref()),
+            7 => out.opt(self.carrier_hrf.as_ref()),
+            8 => out.opt(self.entry_type.as_ref()),
             _ => {}
         }
     }
@@ -1168,31 +996,11 @@ impl crate::fhirpath::Reflect for DeviceDeviceName {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
             _ => {}
         }
     }
@@ -1338,31 +1146,11 @@ impl crate::fhirpath::Reflect for DeviceSpecialization {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.system_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.system_type.as_deref()),
+            4 => out.opt(self.version.as_ref()),
             _ => {}
         }
     }
@@ -1522,36 +1310,12 @@ impl crate::fhirpath::Reflect for DeviceVersion {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.component.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.component.as_deref()),
+            5 => out.opt(self.value.as_ref()),
             _ => {}
         }
     }
@@ -1706,36 +1470,12 @@ impl crate::fhirpath::Reflect for DeviceProperty {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.value_quantity {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.value_code {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.value_quantity),
+            5 => out.many(&self.value_code),
             _ => {}
         }
     }

@@ -512,156 +512,36 @@ impl crate::fhirpath::Reflect for DeviceDefinition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.udi_device_identifier {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.manufacturer {
-                    out.choice(v)
-                }
-            }
-            11 => {
-                for v in &self.device_name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.model_number {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.specialization {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.version {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.safety {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.shelf_life_storage {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.physical_characteristics.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.language_code {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.capability {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.property {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.owner.as_deref() {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.online_information {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            28 => {
-                if let Some(v) = self.parent_device.as_deref() {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.material {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.udi_device_identifier),
+            10 => out.choice(self.manufacturer.as_ref()),
+            11 => out.many(&self.device_name),
+            12 => out.opt(self.model_number.as_ref()),
+            13 => out.opt(self.type_.as_deref()),
+            14 => out.many(&self.specialization),
+            15 => out.many(&self.version),
+            16 => out.many(&self.safety),
+            17 => out.many(&self.shelf_life_storage),
+            18 => out.opt(self.physical_characteristics.as_deref()),
+            19 => out.many(&self.language_code),
+            20 => out.many(&self.capability),
+            21 => out.many(&self.property),
+            22 => out.opt(self.owner.as_deref()),
+            23 => out.many(&self.contact),
+            24 => out.opt(self.url.as_ref()),
+            25 => out.opt(self.online_information.as_ref()),
+            26 => out.many(&self.note),
+            27 => out.opt(self.quantity.as_deref()),
+            28 => out.opt(self.parent_device.as_deref()),
+            29 => out.many(&self.material),
             _ => {}
         }
     }
@@ -949,36 +829,12 @@ impl crate::fhirpath::Reflect for DeviceDefinitionUdiDeviceIdentifier {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.device_identifier {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.issuer {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.jurisdiction {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.device_identifier.as_ref()),
+            4 => out.opt(self.issuer.as_ref()),
+            5 => out.opt(self.jurisdiction.as_ref()),
             _ => {}
         }
     }
@@ -1136,31 +992,11 @@ impl crate::fhirpath::Reflect for DeviceDefinitionDeviceName {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
             _ => {}
         }
     }
@@ -1311,31 +1147,11 @@ impl crate::fhirpath::Reflect for DeviceDefinitionSpecialization {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.system_type {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.system_type.as_ref()),
+            4 => out.opt(self.version.as_ref()),
             _ => {}
         }
     }
@@ -1479,31 +1295,11 @@ impl crate::fhirpath::Reflect for DeviceDefinitionCapability {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.description {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.description),
             _ => {}
         }
     }
@@ -1658,36 +1454,12 @@ impl crate::fhirpath::Reflect for DeviceDefinitionProperty {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.value_quantity {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.value_code {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.value_quantity),
+            5 => out.many(&self.value_code),
             _ => {}
         }
     }
@@ -1863,36 +1635,12 @@ impl crate::fhirpath::Reflect for DeviceDefinitionMaterial {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.substance.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.alternate {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.allergenic_indicator {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.substance.as_deref()),
+            4 => out.opt(self.alternate.as_ref()),
+            5 => out.opt(self.allergenic_indicator.as_ref()),
             _ => {}
         }
     }

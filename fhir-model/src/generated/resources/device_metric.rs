@@ -350,96 +350,24 @@ impl crate::fhirpath::Reflect for DeviceMetric {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.unit.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.source.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.parent.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.operational_status {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.color {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.category {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.measurement_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.calibration {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.type_.as_deref()),
+            10 => out.opt(self.unit.as_deref()),
+            11 => out.opt(self.source.as_deref()),
+            12 => out.opt(self.parent.as_deref()),
+            13 => out.opt(self.operational_status.as_ref()),
+            14 => out.opt(self.color.as_ref()),
+            15 => out.opt(self.category.as_ref()),
+            16 => out.opt(self.measurement_period.as_deref()),
+            17 => out.many(&self.calibration),
             _ => {}
         }
     }
@@ -614,36 +542,12 @@ impl crate::fhirpath::Reflect for DeviceMetricCalibration {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.state {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.time {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.state.as_ref()),
+            5 => out.opt(self.time.as_ref()),
             _ => {}
         }
     }

@@ -698,166 +698,38 @@ impl crate::fhirpath::Reflect for DeviceRequest {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.instantiates_canonical {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.instantiates_uri {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.prior_request {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.group_identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.intent {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.priority {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.code {
-                    out.choice(v)
-                }
-            }
-            18 => {
-                for v in &self.parameter {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.occurrence {
-                    out.choice(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.authored_on {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = self.requester.as_deref() {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = self.performer_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = self.performer.as_deref() {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.insurance {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.supporting_info {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.relevant_history {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates_canonical),
+            10 => out.many(&self.instantiates_uri),
+            11 => out.many(&self.based_on),
+            12 => out.many(&self.prior_request),
+            13 => out.opt(self.group_identifier.as_deref()),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.intent.as_ref()),
+            16 => out.opt(self.priority.as_ref()),
+            17 => out.choice(self.code.as_ref()),
+            18 => out.many(&self.parameter),
+            19 => out.opt(self.subject.as_deref()),
+            20 => out.opt(self.encounter.as_deref()),
+            21 => out.choice(self.occurrence.as_ref()),
+            22 => out.opt(self.authored_on.as_ref()),
+            23 => out.opt(self.requester.as_deref()),
+            24 => out.opt(self.performer_type.as_deref()),
+            25 => out.opt(self.performer.as_deref()),
+            26 => out.many(&self.reason_code),
+            27 => out.many(&self.reason_reference),
+            28 => out.many(&self.insurance),
+            29 => out.many(&self.supporting_info),
+            30 => out.many(&self.note),
+            31 => out.many(&self.relevant_history),
             _ => {}
         }
     }
@@ -1195,31 +1067,11 @@ impl crate::fhirpath::Reflect for DeviceRequestParameter {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.choice(self.value.as_ref()),
             _ => {}
         }
     }

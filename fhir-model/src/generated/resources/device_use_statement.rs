@@ -513,111 +513,27 @@ impl crate::fhirpath::Reflect for DeviceUseStatement {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.derived_from {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.timing {
-                    out.choice(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.recorded_on {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.source.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.device.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.body_site.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.based_on),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.opt(self.subject.as_deref()),
+            12 => out.many(&self.derived_from),
+            13 => out.choice(self.timing.as_ref()),
+            14 => out.opt(self.recorded_on.as_ref()),
+            15 => out.opt(self.source.as_deref()),
+            16 => out.opt(self.device.as_deref()),
+            17 => out.many(&self.reason_code),
+            18 => out.many(&self.reason_reference),
+            19 => out.opt(self.body_site.as_deref()),
+            20 => out.many(&self.note),
             _ => {}
         }
     }

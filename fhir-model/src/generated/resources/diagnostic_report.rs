@@ -554,136 +554,32 @@ impl crate::fhirpath::Reflect for DiagnosticReport {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.effective {
-                    out.choice(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.issued {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.performer {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.results_interpreter {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.specimen {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.result {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.imaging_study {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.media {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.conclusion {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.conclusion_code {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.presented_form {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.based_on),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.many(&self.category),
+            12 => out.opt(self.code.as_deref()),
+            13 => out.opt(self.subject.as_deref()),
+            14 => out.opt(self.encounter.as_deref()),
+            15 => out.choice(self.effective.as_ref()),
+            16 => out.opt(self.issued.as_ref()),
+            17 => out.many(&self.performer),
+            18 => out.many(&self.results_interpreter),
+            19 => out.many(&self.specimen),
+            20 => out.many(&self.result),
+            21 => out.many(&self.imaging_study),
+            22 => out.many(&self.media),
+            23 => out.opt(self.conclusion.as_ref()),
+            24 => out.many(&self.conclusion_code),
+            25 => out.many(&self.presented_form),
             _ => {}
         }
     }
@@ -930,31 +826,11 @@ impl crate::fhirpath::Reflect for DiagnosticReportMedia {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.link.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.comment.as_ref()),
+            4 => out.opt(self.link.as_deref()),
             _ => {}
         }
     }

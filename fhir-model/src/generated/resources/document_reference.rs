@@ -480,126 +480,30 @@ impl crate::fhirpath::Reflect for DocumentReference {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.master_identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.doc_status {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.author {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.authenticator.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.custodian.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.relates_to {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.security_label {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.content {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = self.context.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.master_identifier.as_deref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.opt(self.doc_status.as_ref()),
+            12 => out.opt(self.type_.as_deref()),
+            13 => out.many(&self.category),
+            14 => out.opt(self.subject.as_deref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.many(&self.author),
+            17 => out.opt(self.authenticator.as_deref()),
+            18 => out.opt(self.custodian.as_deref()),
+            19 => out.many(&self.relates_to),
+            20 => out.opt(self.description.as_ref()),
+            21 => out.many(&self.security_label),
+            22 => out.many(&self.content),
+            23 => out.opt(self.context.as_deref()),
             _ => {}
         }
     }
@@ -790,31 +694,11 @@ impl crate::fhirpath::Reflect for DocumentReferenceRelatesTo {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.target.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.target.as_deref()),
             _ => {}
         }
     }
@@ -958,31 +842,11 @@ impl crate::fhirpath::Reflect for DocumentReferenceContent {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.attachment.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.format.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.attachment.as_deref()),
+            4 => out.opt(self.format.as_deref()),
             _ => {}
         }
     }
@@ -1192,56 +1056,16 @@ impl crate::fhirpath::Reflect for DocumentReferenceContext {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.encounter {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.event {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.facility_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.practice_setting.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.source_patient_info.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.related {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.encounter),
+            4 => out.many(&self.event),
+            5 => out.opt(self.period.as_deref()),
+            6 => out.opt(self.facility_type.as_deref()),
+            7 => out.opt(self.practice_setting.as_deref()),
+            8 => out.opt(self.source_patient_info.as_deref()),
+            9 => out.many(&self.related),
             _ => {}
         }
     }

@@ -529,161 +529,37 @@ impl crate::fhirpath::Reflect for Encounter {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.status_history {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.class.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.class_history {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.service_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.priority.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.episode_of_care {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.participant {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.appointment {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.length.as_deref() {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.diagnosis {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.account {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = self.hospitalization.as_deref() {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.location {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = self.service_provider.as_deref() {
-                    out.push(v)
-                }
-            }
-            30 => {
-                if let Some(v) = self.part_of.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.many(&self.status_history),
+            11 => out.opt(self.class.as_deref()),
+            12 => out.many(&self.class_history),
+            13 => out.many(&self.type_),
+            14 => out.opt(self.service_type.as_deref()),
+            15 => out.opt(self.priority.as_deref()),
+            16 => out.opt(self.subject.as_deref()),
+            17 => out.many(&self.episode_of_care),
+            18 => out.many(&self.based_on),
+            19 => out.many(&self.participant),
+            20 => out.many(&self.appointment),
+            21 => out.opt(self.period.as_deref()),
+            22 => out.opt(self.length.as_deref()),
+            23 => out.many(&self.reason_code),
+            24 => out.many(&self.reason_reference),
+            25 => out.many(&self.diagnosis),
+            26 => out.many(&self.account),
+            27 => out.opt(self.hospitalization.as_deref()),
+            28 => out.many(&self.location),
+            29 => out.opt(self.service_provider.as_deref()),
+            30 => out.opt(self.part_of.as_deref()),
             _ => {}
         }
     }
@@ -863,31 +739,11 @@ impl crate::fhirpath::Reflect for EncounterStatusHistory {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.status.as_ref()),
+            4 => out.opt(self.period.as_deref()),
             _ => {}
         }
     }
@@ -1035,31 +891,11 @@ impl crate::fhirpath::Reflect for EncounterClassHistory {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.class.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.class.as_deref()),
+            4 => out.opt(self.period.as_deref()),
             _ => {}
         }
     }
@@ -1225,36 +1061,12 @@ impl crate::fhirpath::Reflect for EncounterParticipant {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.individual.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.type_),
+            4 => out.opt(self.period.as_deref()),
+            5 => out.opt(self.individual.as_deref()),
             _ => {}
         }
     }
@@ -1421,36 +1233,12 @@ impl crate::fhirpath::Reflect for EncounterDiagnosis {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.condition.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.use_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.rank {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.condition.as_deref()),
+            4 => out.opt(self.use_.as_deref()),
+            5 => out.opt(self.rank.as_ref()),
             _ => {}
         }
     }
@@ -1695,66 +1483,18 @@ impl crate::fhirpath::Reflect for EncounterHospitalization {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.pre_admission_identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.origin.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.admit_source.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.re_admission.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.diet_preference {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.special_courtesy {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.special_arrangement {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.destination.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.discharge_disposition.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.pre_admission_identifier.as_deref()),
+            4 => out.opt(self.origin.as_deref()),
+            5 => out.opt(self.admit_source.as_deref()),
+            6 => out.opt(self.re_admission.as_deref()),
+            7 => out.many(&self.diet_preference),
+            8 => out.many(&self.special_courtesy),
+            9 => out.many(&self.special_arrangement),
+            10 => out.opt(self.destination.as_deref()),
+            11 => out.opt(self.discharge_disposition.as_deref()),
             _ => {}
         }
     }
@@ -1932,41 +1672,13 @@ impl crate::fhirpath::Reflect for EncounterLocation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.location.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.physical_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.location.as_deref()),
+            4 => out.opt(self.status.as_ref()),
+            5 => out.opt(self.physical_type.as_deref()),
+            6 => out.opt(self.period.as_deref()),
             _ => {}
         }
     }

@@ -392,101 +392,25 @@ impl crate::fhirpath::Reflect for Endpoint {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.connection_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.managing_organization.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.payload_type {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.payload_mime_type {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.address {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.header {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.connection_type.as_deref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.managing_organization.as_deref()),
+            13 => out.many(&self.contact),
+            14 => out.opt(self.period.as_deref()),
+            15 => out.many(&self.payload_type),
+            16 => out.many(&self.payload_mime_type),
+            17 => out.opt(self.address.as_ref()),
+            18 => out.many(&self.header),
             _ => {}
         }
     }

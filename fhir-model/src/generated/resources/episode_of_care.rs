@@ -403,106 +403,26 @@ impl crate::fhirpath::Reflect for EpisodeOfCare {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.status_history {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.diagnosis {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.managing_organization.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.referral_request {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.care_manager.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.team {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.account {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.many(&self.status_history),
+            11 => out.many(&self.type_),
+            12 => out.many(&self.diagnosis),
+            13 => out.opt(self.patient.as_deref()),
+            14 => out.opt(self.managing_organization.as_deref()),
+            15 => out.opt(self.period.as_deref()),
+            16 => out.many(&self.referral_request),
+            17 => out.opt(self.care_manager.as_deref()),
+            18 => out.many(&self.team),
+            19 => out.many(&self.account),
             _ => {}
         }
     }
@@ -682,31 +602,11 @@ impl crate::fhirpath::Reflect for EpisodeOfCareStatusHistory {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.status.as_ref()),
+            4 => out.opt(self.period.as_deref()),
             _ => {}
         }
     }
@@ -873,36 +773,12 @@ impl crate::fhirpath::Reflect for EpisodeOfCareDiagnosis {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.condition.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.role.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.rank {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.condition.as_deref()),
+            4 => out.opt(self.role.as_deref()),
+            5 => out.opt(self.rank.as_ref()),
             _ => {}
         }
     }

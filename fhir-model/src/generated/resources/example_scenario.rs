@@ -402,131 +402,31 @@ impl crate::fhirpath::Reflect for ExampleScenario {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.actor {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.instance {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.process {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.workflow {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.experimental.as_ref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.publisher.as_ref()),
+            16 => out.many(&self.contact),
+            17 => out.many(&self.use_context),
+            18 => out.many(&self.jurisdiction),
+            19 => out.opt(self.copyright.as_ref()),
+            20 => out.opt(self.purpose.as_ref()),
+            21 => out.many(&self.actor),
+            22 => out.many(&self.instance),
+            23 => out.many(&self.process),
+            24 => out.many(&self.workflow),
             _ => {}
         }
     }
@@ -737,41 +637,13 @@ impl crate::fhirpath::Reflect for ExampleScenarioActor {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.actor_id {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.actor_id.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.description.as_ref()),
             _ => {}
         }
     }
@@ -983,51 +855,15 @@ impl crate::fhirpath::Reflect for ExampleScenarioInstance {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.resource_id {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.resource_type {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.version {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.contained_instance {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.resource_id.as_ref()),
+            4 => out.opt(self.resource_type.as_ref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.description.as_ref()),
+            7 => out.many(&self.version),
+            8 => out.many(&self.contained_instance),
             _ => {}
         }
     }
@@ -1185,31 +1021,11 @@ impl crate::fhirpath::Reflect for ExampleScenarioInstanceVersion {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.version_id {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.version_id.as_ref()),
+            4 => out.opt(self.description.as_ref()),
             _ => {}
         }
     }
@@ -1360,31 +1176,11 @@ impl crate::fhirpath::Reflect for ExampleScenarioInstanceContainedInstance {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.resource_id {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.version_id {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.resource_id.as_ref()),
+            4 => out.opt(self.version_id.as_ref()),
             _ => {}
         }
     }
@@ -1582,46 +1378,14 @@ impl crate::fhirpath::Reflect for ExampleScenarioProcess {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.pre_conditions {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.post_conditions {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.step {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.title.as_ref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.opt(self.pre_conditions.as_ref()),
+            6 => out.opt(self.post_conditions.as_ref()),
+            7 => out.many(&self.step),
             _ => {}
         }
     }
@@ -1776,41 +1540,13 @@ impl crate::fhirpath::Reflect for ExampleScenarioProcessStep {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.process {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.pause {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.operation.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.alternative {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.process),
+            4 => out.opt(self.pause.as_ref()),
+            5 => out.opt(self.operation.as_deref()),
+            6 => out.many(&self.alternative),
             _ => {}
         }
     }
@@ -2086,71 +1822,19 @@ impl crate::fhirpath::Reflect for ExampleScenarioProcessStepOperation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.number {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.initiator {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.receiver {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.initiator_active {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.receiver_active {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.request.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.response.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.number.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.initiator.as_ref()),
+            7 => out.opt(self.receiver.as_ref()),
+            8 => out.opt(self.description.as_ref()),
+            9 => out.opt(self.initiator_active.as_ref()),
+            10 => out.opt(self.receiver_active.as_ref()),
+            11 => out.opt(self.request.as_deref()),
+            12 => out.opt(self.response.as_deref()),
             _ => {}
         }
     }
@@ -2312,36 +1996,12 @@ impl crate::fhirpath::Reflect for ExampleScenarioProcessStepAlternative {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.step {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.title.as_ref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.many(&self.step),
             _ => {}
         }
     }

@@ -884,261 +884,57 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefit {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.sub_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.use_ {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.billable_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.created {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.enterer.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.insurer.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.provider.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.priority.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.funds_reserve_requested.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.funds_reserve.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.related {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = self.prescription.as_deref() {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = self.original_prescription.as_deref() {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = self.payee.as_deref() {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = self.referral.as_deref() {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = self.facility.as_deref() {
-                    out.push(v)
-                }
-            }
-            28 => {
-                if let Some(v) = self.claim.as_deref() {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = self.claim_response.as_deref() {
-                    out.push(v)
-                }
-            }
-            30 => {
-                if let Some(v) = &self.outcome {
-                    out.push(v)
-                }
-            }
-            31 => {
-                if let Some(v) = &self.disposition {
-                    out.push(v)
-                }
-            }
-            32 => {
-                for v in &self.pre_auth_ref {
-                    out.push(v)
-                }
-            }
-            33 => {
-                for v in &self.pre_auth_ref_period {
-                    out.push(v)
-                }
-            }
-            34 => {
-                for v in &self.care_team {
-                    out.push(v)
-                }
-            }
-            35 => {
-                for v in &self.supporting_info {
-                    out.push(v)
-                }
-            }
-            36 => {
-                for v in &self.diagnosis {
-                    out.push(v)
-                }
-            }
-            37 => {
-                for v in &self.procedure {
-                    out.push(v)
-                }
-            }
-            38 => {
-                if let Some(v) = &self.precedence {
-                    out.push(v)
-                }
-            }
-            39 => {
-                for v in &self.insurance {
-                    out.push(v)
-                }
-            }
-            40 => {
-                if let Some(v) = self.accident.as_deref() {
-                    out.push(v)
-                }
-            }
-            41 => {
-                for v in &self.item {
-                    out.push(v)
-                }
-            }
-            42 => {
-                for v in &self.add_item {
-                    out.push(v)
-                }
-            }
-            43 => {
-                for v in &self.adjudication {
-                    out.push(v)
-                }
-            }
-            44 => {
-                for v in &self.total {
-                    out.push(v)
-                }
-            }
-            45 => {
-                if let Some(v) = self.payment.as_deref() {
-                    out.push(v)
-                }
-            }
-            46 => {
-                if let Some(v) = self.form_code.as_deref() {
-                    out.push(v)
-                }
-            }
-            47 => {
-                if let Some(v) = self.form.as_deref() {
-                    out.push(v)
-                }
-            }
-            48 => {
-                for v in &self.process_note {
-                    out.push(v)
-                }
-            }
-            49 => {
-                if let Some(v) = self.benefit_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            50 => {
-                for v in &self.benefit_balance {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.type_.as_deref()),
+            11 => out.opt(self.sub_type.as_deref()),
+            12 => out.opt(self.use_.as_ref()),
+            13 => out.opt(self.patient.as_deref()),
+            14 => out.opt(self.billable_period.as_deref()),
+            15 => out.opt(self.created.as_ref()),
+            16 => out.opt(self.enterer.as_deref()),
+            17 => out.opt(self.insurer.as_deref()),
+            18 => out.opt(self.provider.as_deref()),
+            19 => out.opt(self.priority.as_deref()),
+            20 => out.opt(self.funds_reserve_requested.as_deref()),
+            21 => out.opt(self.funds_reserve.as_deref()),
+            22 => out.many(&self.related),
+            23 => out.opt(self.prescription.as_deref()),
+            24 => out.opt(self.original_prescription.as_deref()),
+            25 => out.opt(self.payee.as_deref()),
+            26 => out.opt(self.referral.as_deref()),
+            27 => out.opt(self.facility.as_deref()),
+            28 => out.opt(self.claim.as_deref()),
+            29 => out.opt(self.claim_response.as_deref()),
+            30 => out.opt(self.outcome.as_ref()),
+            31 => out.opt(self.disposition.as_ref()),
+            32 => out.many(&self.pre_auth_ref),
+            33 => out.many(&self.pre_auth_ref_period),
+            34 => out.many(&self.care_team),
+            35 => out.many(&self.supporting_info),
+            36 => out.many(&self.diagnosis),
+            37 => out.many(&self.procedure),
+            38 => out.opt(self.precedence.as_ref()),
+            39 => out.many(&self.insurance),
+            40 => out.opt(self.accident.as_deref()),
+            41 => out.many(&self.item),
+            42 => out.many(&self.add_item),
+            43 => out.many(&self.adjudication),
+            44 => out.many(&self.total),
+            45 => out.opt(self.payment.as_deref()),
+            46 => out.opt(self.form_code.as_deref()),
+            47 => out.opt(self.form.as_deref()),
+            48 => out.many(&self.process_note),
+            49 => out.opt(self.benefit_period.as_deref()),
+            50 => out.many(&self.benefit_balance),
             _ => {}
         }
     }
@@ -1318,36 +1114,12 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitRelated {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.claim.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.relationship.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.reference.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.claim.as_deref()),
+            4 => out.opt(self.relationship.as_deref()),
+            5 => out.opt(self.reference.as_deref()),
             _ => {}
         }
     }
@@ -1520,31 +1292,11 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitPayee {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.party.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.party.as_deref()),
             _ => {}
         }
     }
@@ -1756,46 +1508,14 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitCareTeam {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.provider.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.responsible {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.role.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.qualification.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.provider.as_deref()),
+            5 => out.opt(self.responsible.as_ref()),
+            6 => out.opt(self.role.as_deref()),
+            7 => out.opt(self.qualification.as_deref()),
             _ => {}
         }
     }
@@ -2086,51 +1806,15 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitSupportingInfo {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.timing {
-                    out.choice(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.reason.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.category.as_deref()),
+            5 => out.opt(self.code.as_deref()),
+            6 => out.choice(self.timing.as_ref()),
+            7 => out.choice(self.value.as_ref()),
+            8 => out.opt(self.reason.as_deref()),
             _ => {}
         }
     }
@@ -2491,46 +2175,14 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitDiagnosis {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.diagnosis {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.on_admission.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.package_code.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.choice(self.diagnosis.as_ref()),
+            5 => out.many(&self.type_),
+            6 => out.opt(self.on_admission.as_deref()),
+            7 => out.opt(self.package_code.as_deref()),
             _ => {}
         }
     }
@@ -2808,46 +2460,14 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitProcedure {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.procedure {
-                    out.choice(v)
-                }
-            }
-            7 => {
-                for v in &self.udi {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.many(&self.type_),
+            5 => out.opt(self.date.as_ref()),
+            6 => out.choice(self.procedure.as_ref()),
+            7 => out.many(&self.udi),
             _ => {}
         }
     }
@@ -3092,36 +2712,12 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitInsurance {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.focal {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.coverage.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.pre_auth_ref {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.focal.as_ref()),
+            4 => out.opt(self.coverage.as_deref()),
+            5 => out.many(&self.pre_auth_ref),
             _ => {}
         }
     }
@@ -3281,36 +2877,12 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitAccident {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.location {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.date.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.choice(self.location.as_ref()),
             _ => {}
         }
     }
@@ -3914,136 +3486,32 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitItem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.care_team_sequence {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.diagnosis_sequence {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.procedure_sequence {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.information_sequence {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.revenue.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.product_or_service.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.modifier {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.program_code {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.serviced {
-                    out.choice(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.location {
-                    out.choice(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.unit_price.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.net.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.udi {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.body_site.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.sub_site {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.encounter {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.note_number {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.adjudication {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.many(&self.care_team_sequence),
+            5 => out.many(&self.diagnosis_sequence),
+            6 => out.many(&self.procedure_sequence),
+            7 => out.many(&self.information_sequence),
+            8 => out.opt(self.revenue.as_deref()),
+            9 => out.opt(self.category.as_deref()),
+            10 => out.opt(self.product_or_service.as_deref()),
+            11 => out.many(&self.modifier),
+            12 => out.many(&self.program_code),
+            13 => out.choice(self.serviced.as_ref()),
+            14 => out.choice(self.location.as_ref()),
+            15 => out.opt(self.quantity.as_deref()),
+            16 => out.opt(self.unit_price.as_deref()),
+            17 => out.opt(self.factor.as_ref()),
+            18 => out.opt(self.net.as_deref()),
+            19 => out.many(&self.udi),
+            20 => out.opt(self.body_site.as_deref()),
+            21 => out.many(&self.sub_site),
+            22 => out.many(&self.encounter),
+            23 => out.many(&self.note_number),
+            24 => out.many(&self.adjudication),
+            25 => out.many(&self.detail),
             _ => {}
         }
     }
@@ -4346,41 +3814,13 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitItemAdjudication {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.amount.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.reason.as_deref()),
+            5 => out.opt(self.amount.as_deref()),
+            6 => out.opt(self.value.as_ref()),
             _ => {}
         }
     }
@@ -4685,91 +4125,23 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitItemDetail {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.revenue.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.product_or_service.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.program_code {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.unit_price.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.net.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.udi {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.note_number {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.adjudication {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.sub_detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.revenue.as_deref()),
+            5 => out.opt(self.category.as_deref()),
+            6 => out.opt(self.product_or_service.as_deref()),
+            7 => out.many(&self.modifier),
+            8 => out.many(&self.program_code),
+            9 => out.opt(self.quantity.as_deref()),
+            10 => out.opt(self.unit_price.as_deref()),
+            11 => out.opt(self.factor.as_ref()),
+            12 => out.opt(self.net.as_deref()),
+            13 => out.many(&self.udi),
+            14 => out.many(&self.note_number),
+            15 => out.many(&self.adjudication),
+            16 => out.many(&self.sub_detail),
             _ => {}
         }
     }
@@ -5063,86 +4435,22 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitItemDetailSubDetail {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.revenue.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.product_or_service.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.program_code {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.unit_price.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.net.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.udi {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.note_number {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.adjudication {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.revenue.as_deref()),
+            5 => out.opt(self.category.as_deref()),
+            6 => out.opt(self.product_or_service.as_deref()),
+            7 => out.many(&self.modifier),
+            8 => out.many(&self.program_code),
+            9 => out.opt(self.quantity.as_deref()),
+            10 => out.opt(self.unit_price.as_deref()),
+            11 => out.opt(self.factor.as_ref()),
+            12 => out.opt(self.net.as_deref()),
+            13 => out.many(&self.udi),
+            14 => out.many(&self.note_number),
+            15 => out.many(&self.adjudication),
             _ => {}
         }
     }
@@ -5588,111 +4896,27 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitAddItem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.item_sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.detail_sequence {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.sub_detail_sequence {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.provider {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.product_or_service.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.modifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.program_code {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.serviced {
-                    out.choice(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.location {
-                    out.choice(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.unit_price.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.net.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.body_site.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.sub_site {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.note_number {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.adjudication {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.item_sequence),
+            4 => out.many(&self.detail_sequence),
+            5 => out.many(&self.sub_detail_sequence),
+            6 => out.many(&self.provider),
+            7 => out.opt(self.product_or_service.as_deref()),
+            8 => out.many(&self.modifier),
+            9 => out.many(&self.program_code),
+            10 => out.choice(self.serviced.as_ref()),
+            11 => out.choice(self.location.as_ref()),
+            12 => out.opt(self.quantity.as_deref()),
+            13 => out.opt(self.unit_price.as_deref()),
+            14 => out.opt(self.factor.as_ref()),
+            15 => out.opt(self.net.as_deref()),
+            16 => out.opt(self.body_site.as_deref()),
+            17 => out.many(&self.sub_site),
+            18 => out.many(&self.note_number),
+            19 => out.many(&self.adjudication),
+            20 => out.many(&self.detail),
             _ => {}
         }
     }
@@ -6060,66 +5284,18 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitAddItemDetail {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.product_or_service.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.modifier {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.unit_price.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.net.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.note_number {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.adjudication {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.sub_detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.product_or_service.as_deref()),
+            4 => out.many(&self.modifier),
+            5 => out.opt(self.quantity.as_deref()),
+            6 => out.opt(self.unit_price.as_deref()),
+            7 => out.opt(self.factor.as_ref()),
+            8 => out.opt(self.net.as_deref()),
+            9 => out.many(&self.note_number),
+            10 => out.many(&self.adjudication),
+            11 => out.many(&self.sub_detail),
             _ => {}
         }
     }
@@ -6341,61 +5517,17 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitAddItemDetailSubDetail {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.product_or_service.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.modifier {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.unit_price.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.net.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.note_number {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.adjudication {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.product_or_service.as_deref()),
+            4 => out.many(&self.modifier),
+            5 => out.opt(self.quantity.as_deref()),
+            6 => out.opt(self.unit_price.as_deref()),
+            7 => out.opt(self.factor.as_ref()),
+            8 => out.opt(self.net.as_deref()),
+            9 => out.many(&self.note_number),
+            10 => out.many(&self.adjudication),
             _ => {}
         }
     }
@@ -6543,31 +5675,11 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitTotal {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.amount.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.amount.as_deref()),
             _ => {}
         }
     }
@@ -6750,51 +5862,15 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitPayment {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.adjustment.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.adjustment_reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.amount.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.adjustment.as_deref()),
+            5 => out.opt(self.adjustment_reason.as_deref()),
+            6 => out.opt(self.date.as_ref()),
+            7 => out.opt(self.amount.as_deref()),
+            8 => out.opt(self.identifier.as_deref()),
             _ => {}
         }
     }
@@ -6953,41 +6029,13 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitProcessNote {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.number {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.language.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.number.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
+            5 => out.opt(self.text.as_ref()),
+            6 => out.opt(self.language.as_deref()),
             _ => {}
         }
     }
@@ -7203,61 +6251,17 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitBenefitBalance {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.excluded {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.network.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.unit.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.term.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.financial {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.excluded.as_ref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.description.as_ref()),
+            7 => out.opt(self.network.as_deref()),
+            8 => out.opt(self.unit.as_deref()),
+            9 => out.opt(self.term.as_deref()),
+            10 => out.many(&self.financial),
             _ => {}
         }
     }
@@ -7492,36 +6496,12 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefitBenefitBalanceFinancial {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.allowed {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.used {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.choice(self.allowed.as_ref()),
+            5 => out.choice(self.used.as_ref()),
             _ => {}
         }
     }

@@ -658,136 +658,32 @@ impl crate::fhirpath::Reflect for FamilyMemberHistory {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.instantiates_canonical {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.instantiates_uri {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.data_absent_reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.relationship.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.sex.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.born {
-                    out.choice(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.age {
-                    out.choice(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.estimated_age {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.deceased {
-                    out.choice(v)
-                }
-            }
-            22 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.condition {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates_canonical),
+            10 => out.many(&self.instantiates_uri),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.data_absent_reason.as_deref()),
+            13 => out.opt(self.patient.as_deref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.name.as_ref()),
+            16 => out.opt(self.relationship.as_deref()),
+            17 => out.opt(self.sex.as_deref()),
+            18 => out.choice(self.born.as_ref()),
+            19 => out.choice(self.age.as_ref()),
+            20 => out.opt(self.estimated_age.as_ref()),
+            21 => out.choice(self.deceased.as_ref()),
+            22 => out.many(&self.reason_code),
+            23 => out.many(&self.reason_reference),
+            24 => out.many(&self.note),
+            25 => out.many(&self.condition),
             _ => {}
         }
     }
@@ -1296,46 +1192,14 @@ impl crate::fhirpath::Reflect for FamilyMemberHistoryCondition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.outcome.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.contributed_to_death {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.onset {
-                    out.choice(v)
-                }
-            }
-            7 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.outcome.as_deref()),
+            5 => out.opt(self.contributed_to_death.as_ref()),
+            6 => out.choice(self.onset.as_ref()),
+            7 => out.many(&self.note),
             _ => {}
         }
     }

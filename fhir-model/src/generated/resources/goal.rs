@@ -514,126 +514,30 @@ impl crate::fhirpath::Reflect for Goal {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.lifecycle_status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.achievement_status.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.priority.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.description.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.start {
-                    out.choice(v)
-                }
-            }
-            16 => {
-                for v in &self.target {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.status_date {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.status_reason {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.expressed_by.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.addresses {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.outcome_code {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.outcome_reference {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.lifecycle_status.as_ref()),
+            10 => out.opt(self.achievement_status.as_deref()),
+            11 => out.many(&self.category),
+            12 => out.opt(self.priority.as_deref()),
+            13 => out.opt(self.description.as_deref()),
+            14 => out.opt(self.subject.as_deref()),
+            15 => out.choice(self.start.as_ref()),
+            16 => out.many(&self.target),
+            17 => out.opt(self.status_date.as_ref()),
+            18 => out.opt(self.status_reason.as_ref()),
+            19 => out.opt(self.expressed_by.as_deref()),
+            20 => out.many(&self.addresses),
+            21 => out.many(&self.note),
+            22 => out.many(&self.outcome_code),
+            23 => out.many(&self.outcome_reference),
             _ => {}
         }
     }
@@ -977,36 +881,12 @@ impl crate::fhirpath::Reflect for GoalTarget {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.measure.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.detail {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.due {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.measure.as_deref()),
+            4 => out.choice(self.detail.as_ref()),
+            5 => out.choice(self.due.as_ref()),
             _ => {}
         }
     }

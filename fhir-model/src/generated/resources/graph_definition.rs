@@ -396,121 +396,29 @@ impl crate::fhirpath::Reflect for GraphDefinition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.start {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.profile {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.link {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.version.as_ref()),
+            10 => out.opt(self.name.as_ref()),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.experimental.as_ref()),
+            13 => out.opt(self.date.as_ref()),
+            14 => out.opt(self.publisher.as_ref()),
+            15 => out.many(&self.contact),
+            16 => out.opt(self.description.as_ref()),
+            17 => out.many(&self.use_context),
+            18 => out.many(&self.jurisdiction),
+            19 => out.opt(self.purpose.as_ref()),
+            20 => out.opt(self.start.as_ref()),
+            21 => out.opt(self.profile.as_ref()),
+            22 => out.many(&self.link),
             _ => {}
         }
     }
@@ -722,51 +630,15 @@ impl crate::fhirpath::Reflect for GraphDefinitionLink {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.path {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.slice_name {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.min {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.max {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.target {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.path.as_ref()),
+            4 => out.opt(self.slice_name.as_ref()),
+            5 => out.opt(self.min.as_ref()),
+            6 => out.opt(self.max.as_ref()),
+            7 => out.opt(self.description.as_ref()),
+            8 => out.many(&self.target),
             _ => {}
         }
     }
@@ -952,46 +824,14 @@ impl crate::fhirpath::Reflect for GraphDefinitionLinkTarget {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.params {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.profile {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.compartment {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.link {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.params.as_ref()),
+            5 => out.opt(self.profile.as_ref()),
+            6 => out.many(&self.compartment),
+            7 => out.many(&self.link),
             _ => {}
         }
     }
@@ -1199,46 +1039,14 @@ impl crate::fhirpath::Reflect for GraphDefinitionLinkTargetCompartment {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.use_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.rule {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.expression {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.use_.as_ref()),
+            4 => out.opt(self.code.as_ref()),
+            5 => out.opt(self.rule.as_ref()),
+            6 => out.opt(self.expression.as_ref()),
+            7 => out.opt(self.description.as_ref()),
             _ => {}
         }
     }

@@ -339,96 +339,24 @@ impl crate::fhirpath::Reflect for Group {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.active {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.actual {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.quantity {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.managing_entity.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.characteristic {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.member {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.opt(self.type_.as_ref()),
+            11 => out.opt(self.actual.as_ref()),
+            12 => out.opt(self.code.as_deref()),
+            13 => out.opt(self.name.as_ref()),
+            14 => out.opt(self.quantity.as_ref()),
+            15 => out.opt(self.managing_entity.as_deref()),
+            16 => out.many(&self.characteristic),
+            17 => out.many(&self.member),
             _ => {}
         }
     }
@@ -693,41 +621,13 @@ impl crate::fhirpath::Reflect for GroupCharacteristic {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.exclude {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.choice(self.value.as_ref()),
+            5 => out.opt(self.exclude.as_ref()),
+            6 => out.opt(self.period.as_deref()),
             _ => {}
         }
     }
@@ -1026,36 +926,12 @@ impl crate::fhirpath::Reflect for GroupMember {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.entity.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.inactive {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.entity.as_deref()),
+            4 => out.opt(self.period.as_deref()),
+            5 => out.opt(self.inactive.as_ref()),
             _ => {}
         }
     }

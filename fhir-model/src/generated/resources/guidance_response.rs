@@ -516,121 +516,29 @@ impl crate::fhirpath::Reflect for GuidanceResponse {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.request_identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.module {
-                    out.choice(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.occurrence_date_time {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.performer.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.evaluation_message {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.output_parameters.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.result.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.data_requirement {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.request_identifier.as_deref()),
+            9 => out.many(&self.identifier),
+            10 => out.choice(self.module.as_ref()),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.subject.as_deref()),
+            13 => out.opt(self.encounter.as_deref()),
+            14 => out.opt(self.occurrence_date_time.as_ref()),
+            15 => out.opt(self.performer.as_deref()),
+            16 => out.many(&self.reason_code),
+            17 => out.many(&self.reason_reference),
+            18 => out.many(&self.note),
+            19 => out.many(&self.evaluation_message),
+            20 => out.opt(self.output_parameters.as_deref()),
+            21 => out.opt(self.result.as_deref()),
+            22 => out.many(&self.data_requirement),
             _ => {}
         }
     }

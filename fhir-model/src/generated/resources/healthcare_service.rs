@@ -526,166 +526,38 @@ impl crate::fhirpath::Reflect for HealthcareService {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.active {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.provided_by.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.specialty {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.location {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.extra_details {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.photo.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.telecom {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.coverage_area {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.service_provision_code {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.eligibility {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.program {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.characteristic {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.communication {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.referral_method {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = &self.appointment_required {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.available_time {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.not_available {
-                    out.push(v)
-                }
-            }
-            30 => {
-                if let Some(v) = &self.availability_exceptions {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.endpoint {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.opt(self.provided_by.as_deref()),
+            11 => out.many(&self.category),
+            12 => out.many(&self.type_),
+            13 => out.many(&self.specialty),
+            14 => out.many(&self.location),
+            15 => out.opt(self.name.as_ref()),
+            16 => out.opt(self.comment.as_ref()),
+            17 => out.opt(self.extra_details.as_ref()),
+            18 => out.opt(self.photo.as_deref()),
+            19 => out.many(&self.telecom),
+            20 => out.many(&self.coverage_area),
+            21 => out.many(&self.service_provision_code),
+            22 => out.many(&self.eligibility),
+            23 => out.many(&self.program),
+            24 => out.many(&self.characteristic),
+            25 => out.many(&self.communication),
+            26 => out.many(&self.referral_method),
+            27 => out.opt(self.appointment_required.as_ref()),
+            28 => out.many(&self.available_time),
+            29 => out.many(&self.not_available),
+            30 => out.opt(self.availability_exceptions.as_ref()),
+            31 => out.many(&self.endpoint),
             _ => {}
         }
     }
@@ -845,31 +717,11 @@ impl crate::fhirpath::Reflect for HealthcareServiceEligibility {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.comment.as_ref()),
             _ => {}
         }
     }
@@ -1068,41 +920,13 @@ impl crate::fhirpath::Reflect for HealthcareServiceAvailableTime {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.days_of_week {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.all_day {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.available_start_time {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.available_end_time {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.days_of_week),
+            4 => out.opt(self.all_day.as_ref()),
+            5 => out.opt(self.available_start_time.as_ref()),
+            6 => out.opt(self.available_end_time.as_ref()),
             _ => {}
         }
     }
@@ -1251,31 +1075,11 @@ impl crate::fhirpath::Reflect for HealthcareServiceNotAvailable {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.during.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.during.as_deref()),
             _ => {}
         }
     }

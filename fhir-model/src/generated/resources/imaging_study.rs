@@ -593,146 +593,34 @@ impl crate::fhirpath::Reflect for ImagingStudy {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.modality {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.started {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.referrer.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.interpreter {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.endpoint {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.number_of_series {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.number_of_instances {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.procedure_reference.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.procedure_code {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.location.as_deref() {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.series {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.many(&self.modality),
+            11 => out.opt(self.subject.as_deref()),
+            12 => out.opt(self.encounter.as_deref()),
+            13 => out.opt(self.started.as_ref()),
+            14 => out.many(&self.based_on),
+            15 => out.opt(self.referrer.as_deref()),
+            16 => out.many(&self.interpreter),
+            17 => out.many(&self.endpoint),
+            18 => out.opt(self.number_of_series.as_ref()),
+            19 => out.opt(self.number_of_instances.as_ref()),
+            20 => out.opt(self.procedure_reference.as_deref()),
+            21 => out.many(&self.procedure_code),
+            22 => out.opt(self.location.as_deref()),
+            23 => out.many(&self.reason_code),
+            24 => out.many(&self.reason_reference),
+            25 => out.many(&self.note),
+            26 => out.opt(self.description.as_ref()),
+            27 => out.many(&self.series),
             _ => {}
         }
     }
@@ -1063,81 +951,21 @@ impl crate::fhirpath::Reflect for ImagingStudySeries {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.uid {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.number {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.modality.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.number_of_instances {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.endpoint {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.body_site.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.laterality.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.specimen {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.started {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.performer {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.instance {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.uid.as_ref()),
+            4 => out.opt(self.number.as_ref()),
+            5 => out.opt(self.modality.as_deref()),
+            6 => out.opt(self.description.as_ref()),
+            7 => out.opt(self.number_of_instances.as_ref()),
+            8 => out.many(&self.endpoint),
+            9 => out.opt(self.body_site.as_deref()),
+            10 => out.opt(self.laterality.as_deref()),
+            11 => out.many(&self.specimen),
+            12 => out.opt(self.started.as_ref()),
+            13 => out.many(&self.performer),
+            14 => out.many(&self.instance),
             _ => {}
         }
     }
@@ -1328,31 +1156,11 @@ impl crate::fhirpath::Reflect for ImagingStudySeriesPerformer {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.function.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.actor.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.function.as_deref()),
+            4 => out.opt(self.actor.as_deref()),
             _ => {}
         }
     }
@@ -1531,41 +1339,13 @@ impl crate::fhirpath::Reflect for ImagingStudySeriesInstance {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.uid {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.sop_class.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.number {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.uid.as_ref()),
+            4 => out.opt(self.sop_class.as_deref()),
+            5 => out.opt(self.number.as_ref()),
+            6 => out.opt(self.title.as_ref()),
             _ => {}
         }
     }

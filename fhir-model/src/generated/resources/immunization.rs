@@ -637,186 +637,42 @@ impl crate::fhirpath::Reflect for Immunization {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.status_reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.vaccine_code.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.occurrence {
-                    out.choice(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.recorded {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.primary_source {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.report_origin.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.location.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.manufacturer.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.lot_number {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.expiration_date {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.site.as_deref() {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = self.route.as_deref() {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = self.dose_quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.performer {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = &self.is_subpotent {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.subpotent_reason {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.education {
-                    out.push(v)
-                }
-            }
-            32 => {
-                for v in &self.program_eligibility {
-                    out.push(v)
-                }
-            }
-            33 => {
-                if let Some(v) = self.funding_source.as_deref() {
-                    out.push(v)
-                }
-            }
-            34 => {
-                for v in &self.reaction {
-                    out.push(v)
-                }
-            }
-            35 => {
-                for v in &self.protocol_applied {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.status_reason.as_deref()),
+            11 => out.opt(self.vaccine_code.as_deref()),
+            12 => out.opt(self.patient.as_deref()),
+            13 => out.opt(self.encounter.as_deref()),
+            14 => out.choice(self.occurrence.as_ref()),
+            15 => out.opt(self.recorded.as_ref()),
+            16 => out.opt(self.primary_source.as_ref()),
+            17 => out.opt(self.report_origin.as_deref()),
+            18 => out.opt(self.location.as_deref()),
+            19 => out.opt(self.manufacturer.as_deref()),
+            20 => out.opt(self.lot_number.as_ref()),
+            21 => out.opt(self.expiration_date.as_ref()),
+            22 => out.opt(self.site.as_deref()),
+            23 => out.opt(self.route.as_deref()),
+            24 => out.opt(self.dose_quantity.as_deref()),
+            25 => out.many(&self.performer),
+            26 => out.many(&self.note),
+            27 => out.many(&self.reason_code),
+            28 => out.many(&self.reason_reference),
+            29 => out.opt(self.is_subpotent.as_ref()),
+            30 => out.many(&self.subpotent_reason),
+            31 => out.many(&self.education),
+            32 => out.many(&self.program_eligibility),
+            33 => out.opt(self.funding_source.as_deref()),
+            34 => out.many(&self.reaction),
+            35 => out.many(&self.protocol_applied),
             _ => {}
         }
     }
@@ -1076,31 +932,11 @@ impl crate::fhirpath::Reflect for ImmunizationPerformer {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.function.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.actor.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.function.as_deref()),
+            4 => out.opt(self.actor.as_deref()),
             _ => {}
         }
     }
@@ -1295,41 +1131,13 @@ impl crate::fhirpath::Reflect for ImmunizationEducation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.document_type {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.reference {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.publication_date {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.presentation_date {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.document_type.as_ref()),
+            4 => out.opt(self.reference.as_ref()),
+            5 => out.opt(self.publication_date.as_ref()),
+            6 => out.opt(self.presentation_date.as_ref()),
             _ => {}
         }
     }
@@ -1486,36 +1294,12 @@ impl crate::fhirpath::Reflect for ImmunizationReaction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.detail.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.reported {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.date.as_ref()),
+            4 => out.opt(self.detail.as_deref()),
+            5 => out.opt(self.reported.as_ref()),
             _ => {}
         }
     }
@@ -1779,46 +1563,14 @@ impl crate::fhirpath::Reflect for ImmunizationProtocolApplied {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.series {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.authority.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.target_disease {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.dose_number {
-                    out.choice(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.series_doses {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.series.as_ref()),
+            4 => out.opt(self.authority.as_deref()),
+            5 => out.many(&self.target_disease),
+            6 => out.choice(self.dose_number.as_ref()),
+            7 => out.choice(self.series_doses.as_ref()),
             _ => {}
         }
     }

@@ -474,111 +474,27 @@ impl crate::fhirpath::Reflect for ImmunizationEvaluation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.authority.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.target_disease.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.immunization_event.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.dose_status.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.dose_status_reason {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.series {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.dose_number {
-                    out.choice(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.series_doses {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.patient.as_deref()),
+            11 => out.opt(self.date.as_ref()),
+            12 => out.opt(self.authority.as_deref()),
+            13 => out.opt(self.target_disease.as_deref()),
+            14 => out.opt(self.immunization_event.as_deref()),
+            15 => out.opt(self.dose_status.as_deref()),
+            16 => out.many(&self.dose_status_reason),
+            17 => out.opt(self.description.as_ref()),
+            18 => out.opt(self.series.as_ref()),
+            19 => out.choice(self.dose_number.as_ref()),
+            20 => out.choice(self.series_doses.as_ref()),
             _ => {}
         }
     }

@@ -276,71 +276,19 @@ impl crate::fhirpath::Reflect for ImmunizationRecommendation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.authority.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.recommendation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.patient.as_deref()),
+            10 => out.opt(self.date.as_ref()),
+            11 => out.opt(self.authority.as_deref()),
+            12 => out.many(&self.recommendation),
             _ => {}
         }
     }
@@ -768,81 +716,21 @@ impl crate::fhirpath::Reflect for ImmunizationRecommendationRecommendation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.vaccine_code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.target_disease.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contraindicated_vaccine_code {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.forecast_status.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.forecast_reason {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.date_criterion {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.series {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.dose_number {
-                    out.choice(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.series_doses {
-                    out.choice(v)
-                }
-            }
-            13 => {
-                for v in &self.supporting_immunization {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.supporting_patient_information {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.vaccine_code),
+            4 => out.opt(self.target_disease.as_deref()),
+            5 => out.many(&self.contraindicated_vaccine_code),
+            6 => out.opt(self.forecast_status.as_deref()),
+            7 => out.many(&self.forecast_reason),
+            8 => out.many(&self.date_criterion),
+            9 => out.opt(self.description.as_ref()),
+            10 => out.opt(self.series.as_ref()),
+            11 => out.choice(self.dose_number.as_ref()),
+            12 => out.choice(self.series_doses.as_ref()),
+            13 => out.many(&self.supporting_immunization),
+            14 => out.many(&self.supporting_patient_information),
             _ => {}
         }
     }
@@ -1133,31 +1021,11 @@ impl crate::fhirpath::Reflect for ImmunizationRecommendationRecommendationDateCr
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.value.as_ref()),
             _ => {}
         }
     }

@@ -481,146 +481,34 @@ impl crate::fhirpath::Reflect for ImplementationGuide {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.package_id {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.license {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.fhir_version {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.depends_on {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.global {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = self.definition.as_deref() {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = self.manifest.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.version.as_ref()),
+            10 => out.opt(self.name.as_ref()),
+            11 => out.opt(self.title.as_ref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.experimental.as_ref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.publisher.as_ref()),
+            16 => out.many(&self.contact),
+            17 => out.opt(self.description.as_ref()),
+            18 => out.many(&self.use_context),
+            19 => out.many(&self.jurisdiction),
+            20 => out.opt(self.copyright.as_ref()),
+            21 => out.opt(self.package_id.as_ref()),
+            22 => out.opt(self.license.as_ref()),
+            23 => out.many(&self.fhir_version),
+            24 => out.many(&self.depends_on),
+            25 => out.many(&self.global),
+            26 => out.opt(self.definition.as_deref()),
+            27 => out.opt(self.manifest.as_deref()),
             _ => {}
         }
     }
@@ -811,36 +699,12 @@ impl crate::fhirpath::Reflect for ImplementationGuideDependsOn {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.uri {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.package_id {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.uri.as_ref()),
+            4 => out.opt(self.package_id.as_ref()),
+            5 => out.opt(self.version.as_ref()),
             _ => {}
         }
     }
@@ -998,31 +862,11 @@ impl crate::fhirpath::Reflect for ImplementationGuideGlobal {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.profile {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.profile.as_ref()),
             _ => {}
         }
     }
@@ -1199,46 +1043,14 @@ impl crate::fhirpath::Reflect for ImplementationGuideDefinition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.grouping {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.resource {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.page.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.parameter {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.template {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.grouping),
+            4 => out.many(&self.resource),
+            5 => out.opt(self.page.as_deref()),
+            6 => out.many(&self.parameter),
+            7 => out.many(&self.template),
             _ => {}
         }
     }
@@ -1389,31 +1201,11 @@ impl crate::fhirpath::Reflect for ImplementationGuideDefinitionGrouping {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.description.as_ref()),
             _ => {}
         }
     }
@@ -1655,51 +1447,15 @@ impl crate::fhirpath::Reflect for ImplementationGuideDefinitionResource {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.reference.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.fhir_version {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.example {
-                    out.choice(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.grouping_id {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.reference.as_deref()),
+            4 => out.many(&self.fhir_version),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.description.as_ref()),
+            7 => out.choice(self.example.as_ref()),
+            8 => out.opt(self.grouping_id.as_ref()),
             _ => {}
         }
     }
@@ -1978,41 +1734,13 @@ impl crate::fhirpath::Reflect for ImplementationGuideDefinitionPage {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.choice(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.generation {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.page {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.name.as_ref()),
+            4 => out.opt(self.title.as_ref()),
+            5 => out.opt(self.generation.as_ref()),
+            6 => out.many(&self.page),
             _ => {}
         }
     }
@@ -2232,31 +1960,11 @@ impl crate::fhirpath::Reflect for ImplementationGuideDefinitionParameter {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.value.as_ref()),
             _ => {}
         }
     }
@@ -2427,36 +2135,12 @@ impl crate::fhirpath::Reflect for ImplementationGuideDefinitionTemplate {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.source {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.scope {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.source.as_ref()),
+            5 => out.opt(self.scope.as_ref()),
             _ => {}
         }
     }
@@ -2644,46 +2328,14 @@ impl crate::fhirpath::Reflect for ImplementationGuideManifest {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.rendering {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.resource {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.page {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.image {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.other {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.rendering.as_ref()),
+            4 => out.many(&self.resource),
+            5 => out.many(&self.page),
+            6 => out.many(&self.image),
+            7 => out.many(&self.other),
             _ => {}
         }
     }
@@ -2882,36 +2534,12 @@ impl crate::fhirpath::Reflect for ImplementationGuideManifestResource {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.reference.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.example {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.relative_path {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.reference.as_deref()),
+            4 => out.choice(self.example.as_ref()),
+            5 => out.opt(self.relative_path.as_ref()),
             _ => {}
         }
     }
@@ -3145,36 +2773,12 @@ impl crate::fhirpath::Reflect for ImplementationGuideManifestPage {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.anchor {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.title.as_ref()),
+            5 => out.many(&self.anchor),
             _ => {}
         }
     }

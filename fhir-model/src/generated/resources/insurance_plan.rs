@@ -382,116 +382,28 @@ impl crate::fhirpath::Reflect for InsurancePlan {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.alias {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.owned_by.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.administered_by.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.coverage_area {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.endpoint {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.network {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.coverage {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.plan {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.many(&self.type_),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.many(&self.alias),
+            13 => out.opt(self.period.as_deref()),
+            14 => out.opt(self.owned_by.as_deref()),
+            15 => out.opt(self.administered_by.as_deref()),
+            16 => out.many(&self.coverage_area),
+            17 => out.many(&self.contact),
+            18 => out.many(&self.endpoint),
+            19 => out.many(&self.network),
+            20 => out.many(&self.coverage),
+            21 => out.many(&self.plan),
             _ => {}
         }
     }
@@ -671,41 +583,13 @@ impl crate::fhirpath::Reflect for InsurancePlanContact {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.purpose.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.name.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.telecom {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.address.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.purpose.as_deref()),
+            4 => out.opt(self.name.as_deref()),
+            5 => out.many(&self.telecom),
+            6 => out.opt(self.address.as_deref()),
             _ => {}
         }
     }
@@ -872,36 +756,12 @@ impl crate::fhirpath::Reflect for InsurancePlanCoverage {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.network {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.benefit {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.network),
+            5 => out.many(&self.benefit),
             _ => {}
         }
     }
@@ -1058,36 +918,12 @@ impl crate::fhirpath::Reflect for InsurancePlanCoverageBenefit {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.requirement {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.limit {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.requirement.as_ref()),
+            5 => out.many(&self.limit),
             _ => {}
         }
     }
@@ -1218,31 +1054,11 @@ impl crate::fhirpath::Reflect for InsurancePlanCoverageBenefitLimit {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.value.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.value.as_deref()),
+            4 => out.opt(self.code.as_deref()),
             _ => {}
         }
     }
@@ -1436,51 +1252,15 @@ impl crate::fhirpath::Reflect for InsurancePlanPlan {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.coverage_area {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.network {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.general_cost {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.specific_cost {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.identifier),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.many(&self.coverage_area),
+            6 => out.many(&self.network),
+            7 => out.many(&self.general_cost),
+            8 => out.many(&self.specific_cost),
             _ => {}
         }
     }
@@ -1637,41 +1417,13 @@ impl crate::fhirpath::Reflect for InsurancePlanPlanGeneralCost {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.group_size {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.cost.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.group_size.as_ref()),
+            5 => out.opt(self.cost.as_deref()),
+            6 => out.opt(self.comment.as_ref()),
             _ => {}
         }
     }
@@ -1815,31 +1567,11 @@ impl crate::fhirpath::Reflect for InsurancePlanPlanSpecificCost {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.benefit {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.many(&self.benefit),
             _ => {}
         }
     }
@@ -1983,31 +1715,11 @@ impl crate::fhirpath::Reflect for InsurancePlanPlanSpecificCostBenefit {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.cost {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.cost),
             _ => {}
         }
     }
@@ -2173,41 +1885,13 @@ impl crate::fhirpath::Reflect for InsurancePlanPlanSpecificCostBenefitCost {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.applicability.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.qualifiers {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.value.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.applicability.as_deref()),
+            5 => out.many(&self.qualifiers),
+            6 => out.opt(self.value.as_deref()),
             _ => {}
         }
     }

@@ -443,126 +443,30 @@ impl crate::fhirpath::Reflect for Invoice {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.cancelled_reason {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.recipient.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.participant {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.issuer.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.account.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.line_item {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.total_price_component {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.total_net.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.total_gross.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.payment_terms {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.cancelled_reason.as_ref()),
+            11 => out.opt(self.type_.as_deref()),
+            12 => out.opt(self.subject.as_deref()),
+            13 => out.opt(self.recipient.as_deref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.many(&self.participant),
+            16 => out.opt(self.issuer.as_deref()),
+            17 => out.opt(self.account.as_deref()),
+            18 => out.many(&self.line_item),
+            19 => out.many(&self.total_price_component),
+            20 => out.opt(self.total_net.as_deref()),
+            21 => out.opt(self.total_gross.as_deref()),
+            22 => out.opt(self.payment_terms.as_ref()),
+            23 => out.many(&self.note),
             _ => {}
         }
     }
@@ -777,31 +681,11 @@ impl crate::fhirpath::Reflect for InvoiceParticipant {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.role.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.actor.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.role.as_deref()),
+            4 => out.opt(self.actor.as_deref()),
             _ => {}
         }
     }
@@ -973,36 +857,12 @@ impl crate::fhirpath::Reflect for InvoiceLineItem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.charge_item {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                for v in &self.price_component {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.choice(self.charge_item.as_ref()),
+            5 => out.many(&self.price_component),
             _ => {}
         }
     }
@@ -1241,41 +1101,13 @@ impl crate::fhirpath::Reflect for InvoiceLineItemPriceComponent {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.factor {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.amount.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.code.as_deref()),
+            5 => out.opt(self.factor.as_ref()),
+            6 => out.opt(self.amount.as_deref()),
             _ => {}
         }
     }

@@ -601,201 +601,45 @@ impl crate::fhirpath::Reflect for Library {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.subtitle {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.subject {
-                    out.choice(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.usage {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = &self.approval_date {
-                    out.push(v)
-                }
-            }
-            28 => {
-                if let Some(v) = &self.last_review_date {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = self.effective_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.topic {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.author {
-                    out.push(v)
-                }
-            }
-            32 => {
-                for v in &self.editor {
-                    out.push(v)
-                }
-            }
-            33 => {
-                for v in &self.reviewer {
-                    out.push(v)
-                }
-            }
-            34 => {
-                for v in &self.endorser {
-                    out.push(v)
-                }
-            }
-            35 => {
-                for v in &self.related_artifact {
-                    out.push(v)
-                }
-            }
-            36 => {
-                for v in &self.parameter {
-                    out.push(v)
-                }
-            }
-            37 => {
-                for v in &self.data_requirement {
-                    out.push(v)
-                }
-            }
-            38 => {
-                for v in &self.content {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.subtitle.as_ref()),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.experimental.as_ref()),
+            16 => out.opt(self.type_.as_deref()),
+            17 => out.choice(self.subject.as_ref()),
+            18 => out.opt(self.date.as_ref()),
+            19 => out.opt(self.publisher.as_ref()),
+            20 => out.many(&self.contact),
+            21 => out.opt(self.description.as_ref()),
+            22 => out.many(&self.use_context),
+            23 => out.many(&self.jurisdiction),
+            24 => out.opt(self.purpose.as_ref()),
+            25 => out.opt(self.usage.as_ref()),
+            26 => out.opt(self.copyright.as_ref()),
+            27 => out.opt(self.approval_date.as_ref()),
+            28 => out.opt(self.last_review_date.as_ref()),
+            29 => out.opt(self.effective_period.as_deref()),
+            30 => out.many(&self.topic),
+            31 => out.many(&self.author),
+            32 => out.many(&self.editor),
+            33 => out.many(&self.reviewer),
+            34 => out.many(&self.endorser),
+            35 => out.many(&self.related_artifact),
+            36 => out.many(&self.parameter),
+            37 => out.many(&self.data_requirement),
+            38 => out.many(&self.content),
             _ => {}
         }
     }

@@ -390,111 +390,27 @@ impl crate::fhirpath::Reflect for List {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.mode {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.source.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.ordered_by.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.entry {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.empty_reason.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.mode.as_ref()),
+            11 => out.opt(self.title.as_ref()),
+            12 => out.opt(self.code.as_deref()),
+            13 => out.opt(self.subject.as_deref()),
+            14 => out.opt(self.encounter.as_deref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.source.as_deref()),
+            17 => out.opt(self.ordered_by.as_deref()),
+            18 => out.many(&self.note),
+            19 => out.many(&self.entry),
+            20 => out.opt(self.empty_reason.as_deref()),
             _ => {}
         }
     }
@@ -691,41 +607,13 @@ impl crate::fhirpath::Reflect for ListEntry {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.flag.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.deleted {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.item.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.flag.as_deref()),
+            4 => out.opt(self.deleted.as_ref()),
+            5 => out.opt(self.date.as_ref()),
+            6 => out.opt(self.item.as_deref()),
             _ => {}
         }
     }

@@ -449,131 +449,31 @@ impl crate::fhirpath::Reflect for Location {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.operational_status.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.alias {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.mode {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.telecom {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.address.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.physical_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.position.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.managing_organization.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.part_of.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.hours_of_operation {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.availability_exceptions {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.endpoint {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.operational_status.as_deref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.many(&self.alias),
+            13 => out.opt(self.description.as_ref()),
+            14 => out.opt(self.mode.as_ref()),
+            15 => out.many(&self.type_),
+            16 => out.many(&self.telecom),
+            17 => out.opt(self.address.as_deref()),
+            18 => out.opt(self.physical_type.as_deref()),
+            19 => out.opt(self.position.as_deref()),
+            20 => out.opt(self.managing_organization.as_deref()),
+            21 => out.opt(self.part_of.as_deref()),
+            22 => out.many(&self.hours_of_operation),
+            23 => out.opt(self.availability_exceptions.as_ref()),
+            24 => out.many(&self.endpoint),
             _ => {}
         }
     }
@@ -771,36 +671,12 @@ impl crate::fhirpath::Reflect for LocationPosition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.longitude {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.latitude {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.altitude {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.longitude.as_ref()),
+            4 => out.opt(self.latitude.as_ref()),
+            5 => out.opt(self.altitude.as_ref()),
             _ => {}
         }
     }
@@ -965,41 +841,13 @@ impl crate::fhirpath::Reflect for LocationHoursOfOperation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.days_of_week {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.all_day {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.opening_time {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.closing_time {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.days_of_week),
+            4 => out.opt(self.all_day.as_ref()),
+            5 => out.opt(self.opening_time.as_ref()),
+            6 => out.opt(self.closing_time.as_ref()),
             _ => {}
         }
     }

@@ -794,251 +794,55 @@ impl crate::fhirpath::Reflect for Measure {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.subtitle {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.subject {
-                    out.choice(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.usage {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = &self.approval_date {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = &self.last_review_date {
-                    out.push(v)
-                }
-            }
-            28 => {
-                if let Some(v) = self.effective_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.topic {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.author {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.editor {
-                    out.push(v)
-                }
-            }
-            32 => {
-                for v in &self.reviewer {
-                    out.push(v)
-                }
-            }
-            33 => {
-                for v in &self.endorser {
-                    out.push(v)
-                }
-            }
-            34 => {
-                for v in &self.related_artifact {
-                    out.push(v)
-                }
-            }
-            35 => {
-                for v in &self.library {
-                    out.push(v)
-                }
-            }
-            36 => {
-                if let Some(v) = &self.disclaimer {
-                    out.push(v)
-                }
-            }
-            37 => {
-                if let Some(v) = self.scoring.as_deref() {
-                    out.push(v)
-                }
-            }
-            38 => {
-                if let Some(v) = self.composite_scoring.as_deref() {
-                    out.push(v)
-                }
-            }
-            39 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            40 => {
-                if let Some(v) = &self.risk_adjustment {
-                    out.push(v)
-                }
-            }
-            41 => {
-                if let Some(v) = &self.rate_aggregation {
-                    out.push(v)
-                }
-            }
-            42 => {
-                if let Some(v) = &self.rationale {
-                    out.push(v)
-                }
-            }
-            43 => {
-                if let Some(v) = &self.clinical_recommendation_statement {
-                    out.push(v)
-                }
-            }
-            44 => {
-                if let Some(v) = self.improvement_notation.as_deref() {
-                    out.push(v)
-                }
-            }
-            45 => {
-                for v in &self.definition {
-                    out.push(v)
-                }
-            }
-            46 => {
-                if let Some(v) = &self.guidance {
-                    out.push(v)
-                }
-            }
-            47 => {
-                for v in &self.group {
-                    out.push(v)
-                }
-            }
-            48 => {
-                for v in &self.supplemental_data {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.subtitle.as_ref()),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.experimental.as_ref()),
+            16 => out.choice(self.subject.as_ref()),
+            17 => out.opt(self.date.as_ref()),
+            18 => out.opt(self.publisher.as_ref()),
+            19 => out.many(&self.contact),
+            20 => out.opt(self.description.as_ref()),
+            21 => out.many(&self.use_context),
+            22 => out.many(&self.jurisdiction),
+            23 => out.opt(self.purpose.as_ref()),
+            24 => out.opt(self.usage.as_ref()),
+            25 => out.opt(self.copyright.as_ref()),
+            26 => out.opt(self.approval_date.as_ref()),
+            27 => out.opt(self.last_review_date.as_ref()),
+            28 => out.opt(self.effective_period.as_deref()),
+            29 => out.many(&self.topic),
+            30 => out.many(&self.author),
+            31 => out.many(&self.editor),
+            32 => out.many(&self.reviewer),
+            33 => out.many(&self.endorser),
+            34 => out.many(&self.related_artifact),
+            35 => out.many(&self.library),
+            36 => out.opt(self.disclaimer.as_ref()),
+            37 => out.opt(self.scoring.as_deref()),
+            38 => out.opt(self.composite_scoring.as_deref()),
+            39 => out.many(&self.type_),
+            40 => out.opt(self.risk_adjustment.as_ref()),
+            41 => out.opt(self.rate_aggregation.as_ref()),
+            42 => out.opt(self.rationale.as_ref()),
+            43 => out.opt(self.clinical_recommendation_statement.as_ref()),
+            44 => out.opt(self.improvement_notation.as_deref()),
+            45 => out.many(&self.definition),
+            46 => out.opt(self.guidance.as_ref()),
+            47 => out.many(&self.group),
+            48 => out.many(&self.supplemental_data),
             _ => {}
         }
     }
@@ -1282,41 +1086,13 @@ impl crate::fhirpath::Reflect for MeasureGroup {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.population {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.stratifier {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.many(&self.population),
+            6 => out.many(&self.stratifier),
             _ => {}
         }
     }
@@ -1473,36 +1249,12 @@ impl crate::fhirpath::Reflect for MeasureGroupPopulation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.criteria.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.opt(self.criteria.as_deref()),
             _ => {}
         }
     }
@@ -1657,41 +1409,13 @@ impl crate::fhirpath::Reflect for MeasureGroupStratifier {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.criteria.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.component {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.opt(self.criteria.as_deref()),
+            6 => out.many(&self.component),
             _ => {}
         }
     }
@@ -1848,36 +1572,12 @@ impl crate::fhirpath::Reflect for MeasureGroupStratifierComponent {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.criteria.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.opt(self.criteria.as_deref()),
             _ => {}
         }
     }
@@ -2045,41 +1745,13 @@ impl crate::fhirpath::Reflect for MeasureSupplementalData {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.usage {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.criteria.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.many(&self.usage),
+            5 => out.opt(self.description.as_ref()),
+            6 => out.opt(self.criteria.as_deref()),
             _ => {}
         }
     }

@@ -421,101 +421,25 @@ impl crate::fhirpath::Reflect for MeasureReport {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.measure {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.reporter.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.improvement_notation.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.group {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.evaluated_resource {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.type_.as_ref()),
+            11 => out.opt(self.measure.as_ref()),
+            12 => out.opt(self.subject.as_deref()),
+            13 => out.opt(self.date.as_ref()),
+            14 => out.opt(self.reporter.as_deref()),
+            15 => out.opt(self.period.as_deref()),
+            16 => out.opt(self.improvement_notation.as_deref()),
+            17 => out.many(&self.group),
+            18 => out.many(&self.evaluated_resource),
             _ => {}
         }
     }
@@ -695,41 +619,13 @@ impl crate::fhirpath::Reflect for MeasureReportGroup {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.population {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.measure_score.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.stratifier {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.many(&self.population),
+            5 => out.opt(self.measure_score.as_deref()),
+            6 => out.many(&self.stratifier),
             _ => {}
         }
     }
@@ -883,36 +779,12 @@ impl crate::fhirpath::Reflect for MeasureReportGroupPopulation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.count {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.subject_results.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.count.as_ref()),
+            5 => out.opt(self.subject_results.as_deref()),
             _ => {}
         }
     }
@@ -1043,31 +915,11 @@ impl crate::fhirpath::Reflect for MeasureReportGroupStratifier {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.stratum {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.code),
+            4 => out.many(&self.stratum),
             _ => {}
         }
     }
@@ -1220,41 +1072,13 @@ impl crate::fhirpath::Reflect for MeasureReportGroupStratifierStratum {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.value.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.component {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.population {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.measure_score.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.value.as_deref()),
+            4 => out.many(&self.component),
+            5 => out.many(&self.population),
+            6 => out.opt(self.measure_score.as_deref()),
             _ => {}
         }
     }
@@ -1402,31 +1226,11 @@ impl crate::fhirpath::Reflect for MeasureReportGroupStratifierStratumComponent {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.value.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.value.as_deref()),
             _ => {}
         }
     }
@@ -1580,36 +1384,12 @@ impl crate::fhirpath::Reflect for MeasureReportGroupStratifierStratumPopulation 
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.count {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.subject_results.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.count.as_ref()),
+            5 => out.opt(self.subject_results.as_deref()),
             _ => {}
         }
     }

@@ -590,156 +590,36 @@ impl crate::fhirpath::Reflect for Media {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.part_of {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.modality.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.view.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.created {
-                    out.choice(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.issued {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.operator.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.body_site.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.device_name {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = self.device.as_deref() {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.height {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.width {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = &self.frames {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = &self.duration {
-                    out.push(v)
-                }
-            }
-            28 => {
-                if let Some(v) = self.content.as_deref() {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.based_on),
+            10 => out.many(&self.part_of),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.type_.as_deref()),
+            13 => out.opt(self.modality.as_deref()),
+            14 => out.opt(self.view.as_deref()),
+            15 => out.opt(self.subject.as_deref()),
+            16 => out.opt(self.encounter.as_deref()),
+            17 => out.choice(self.created.as_ref()),
+            18 => out.opt(self.issued.as_ref()),
+            19 => out.opt(self.operator.as_deref()),
+            20 => out.many(&self.reason_code),
+            21 => out.opt(self.body_site.as_deref()),
+            22 => out.opt(self.device_name.as_ref()),
+            23 => out.opt(self.device.as_deref()),
+            24 => out.opt(self.height.as_ref()),
+            25 => out.opt(self.width.as_ref()),
+            26 => out.opt(self.frames.as_ref()),
+            27 => out.opt(self.duration.as_ref()),
+            28 => out.opt(self.content.as_deref()),
+            29 => out.many(&self.note),
             _ => {}
         }
     }

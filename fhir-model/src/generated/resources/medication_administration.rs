@@ -544,141 +544,33 @@ impl crate::fhirpath::Reflect for MedicationAdministration {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.instantiates {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.part_of {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.status_reason {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.medication {
-                    out.choice(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.context.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.supporting_information {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.effective {
-                    out.choice(v)
-                }
-            }
-            19 => {
-                for v in &self.performer {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.request.as_deref() {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.device {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = self.dosage.as_deref() {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.event_history {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates),
+            10 => out.many(&self.part_of),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.many(&self.status_reason),
+            13 => out.opt(self.category.as_deref()),
+            14 => out.choice(self.medication.as_ref()),
+            15 => out.opt(self.subject.as_deref()),
+            16 => out.opt(self.context.as_deref()),
+            17 => out.many(&self.supporting_information),
+            18 => out.choice(self.effective.as_ref()),
+            19 => out.many(&self.performer),
+            20 => out.many(&self.reason_code),
+            21 => out.many(&self.reason_reference),
+            22 => out.opt(self.request.as_deref()),
+            23 => out.many(&self.device),
+            24 => out.many(&self.note),
+            25 => out.opt(self.dosage.as_deref()),
+            26 => out.many(&self.event_history),
             _ => {}
         }
     }
@@ -1002,31 +894,11 @@ impl crate::fhirpath::Reflect for MedicationAdministrationPerformer {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.function.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.actor.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.function.as_deref()),
+            4 => out.opt(self.actor.as_deref()),
             _ => {}
         }
     }
@@ -1219,51 +1091,15 @@ impl crate::fhirpath::Reflect for MedicationAdministrationDosage {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.site.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.route.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.method.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.dose.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.rate {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.text.as_ref()),
+            4 => out.opt(self.site.as_deref()),
+            5 => out.opt(self.route.as_deref()),
+            6 => out.opt(self.method.as_deref()),
+            7 => out.opt(self.dose.as_deref()),
+            8 => out.choice(self.rate.as_ref()),
             _ => {}
         }
     }

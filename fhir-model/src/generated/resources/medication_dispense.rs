@@ -618,166 +618,38 @@ impl crate::fhirpath::Reflect for MedicationDispense {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.part_of {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.status_reason {
-                    out.choice(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.medication {
-                    out.choice(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.context.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.supporting_information {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.performer {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.location.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.authorizing_prescription {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.days_supply.as_deref() {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.when_prepared {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.when_handed_over {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = self.destination.as_deref() {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.receiver {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.dosage_instruction {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = self.substitution.as_deref() {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.detected_issue {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.event_history {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.part_of),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.choice(self.status_reason.as_ref()),
+            12 => out.opt(self.category.as_deref()),
+            13 => out.choice(self.medication.as_ref()),
+            14 => out.opt(self.subject.as_deref()),
+            15 => out.opt(self.context.as_deref()),
+            16 => out.many(&self.supporting_information),
+            17 => out.many(&self.performer),
+            18 => out.opt(self.location.as_deref()),
+            19 => out.many(&self.authorizing_prescription),
+            20 => out.opt(self.type_.as_deref()),
+            21 => out.opt(self.quantity.as_deref()),
+            22 => out.opt(self.days_supply.as_deref()),
+            23 => out.opt(self.when_prepared.as_ref()),
+            24 => out.opt(self.when_handed_over.as_ref()),
+            25 => out.opt(self.destination.as_deref()),
+            26 => out.many(&self.receiver),
+            27 => out.many(&self.note),
+            28 => out.many(&self.dosage_instruction),
+            29 => out.opt(self.substitution.as_deref()),
+            30 => out.many(&self.detected_issue),
+            31 => out.many(&self.event_history),
             _ => {}
         }
     }
@@ -1124,31 +996,11 @@ impl crate::fhirpath::Reflect for MedicationDispensePerformer {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.function.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.actor.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.function.as_deref()),
+            4 => out.opt(self.actor.as_deref()),
             _ => {}
         }
     }
@@ -1345,41 +1197,13 @@ impl crate::fhirpath::Reflect for MedicationDispenseSubstitution {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.was_substituted {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.reason {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.responsible_party {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.was_substituted.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.many(&self.reason),
+            6 => out.many(&self.responsible_party),
             _ => {}
         }
     }

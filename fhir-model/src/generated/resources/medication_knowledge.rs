@@ -516,156 +516,36 @@ impl crate::fhirpath::Reflect for MedicationKnowledge {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.manufacturer.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.dose_form.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.amount.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.synonym {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.related_medication_knowledge {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.associated_medication {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.product_type {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.monograph {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.ingredient {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.preparation_instruction {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.intended_route {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.cost {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.monitoring_program {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.administration_guidelines {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.medicine_classification {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = self.packaging.as_deref() {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.drug_characteristic {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.contraindication {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.regulatory {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.kinetics {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.code.as_deref()),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.manufacturer.as_deref()),
+            11 => out.opt(self.dose_form.as_deref()),
+            12 => out.opt(self.amount.as_deref()),
+            13 => out.many(&self.synonym),
+            14 => out.many(&self.related_medication_knowledge),
+            15 => out.many(&self.associated_medication),
+            16 => out.many(&self.product_type),
+            17 => out.many(&self.monograph),
+            18 => out.many(&self.ingredient),
+            19 => out.opt(self.preparation_instruction.as_ref()),
+            20 => out.many(&self.intended_route),
+            21 => out.many(&self.cost),
+            22 => out.many(&self.monitoring_program),
+            23 => out.many(&self.administration_guidelines),
+            24 => out.many(&self.medicine_classification),
+            25 => out.opt(self.packaging.as_deref()),
+            26 => out.many(&self.drug_characteristic),
+            27 => out.many(&self.contraindication),
+            28 => out.many(&self.regulatory),
+            29 => out.many(&self.kinetics),
             _ => {}
         }
     }
@@ -849,31 +729,11 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeRelatedMedicationKnowledge 
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.reference {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.reference),
             _ => {}
         }
     }
@@ -1015,31 +875,11 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeMonograph {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.source.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.source.as_deref()),
             _ => {}
         }
     }
@@ -1211,36 +1051,12 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeIngredient {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.item {
-                    out.choice(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.is_active {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.strength.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.item.as_ref()),
+            4 => out.opt(self.is_active.as_ref()),
+            5 => out.opt(self.strength.as_deref()),
             _ => {}
         }
     }
@@ -1463,36 +1279,12 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeCost {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.source {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.cost.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.source.as_ref()),
+            5 => out.opt(self.cost.as_deref()),
             _ => {}
         }
     }
@@ -1625,31 +1417,11 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeMonitoringProgram {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.name.as_ref()),
             _ => {}
         }
     }
@@ -1815,36 +1587,12 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeAdministrationGuidelines {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.dosage {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.indication {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                for v in &self.patient_characteristics {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.dosage),
+            4 => out.choice(self.indication.as_ref()),
+            5 => out.many(&self.patient_characteristics),
             _ => {}
         }
     }
@@ -2059,31 +1807,11 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeAdministrationGuidelinesDos
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.dosage {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.dosage),
             _ => {}
         }
     }
@@ -2259,31 +1987,11 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.characteristic {
-                    out.choice(v)
-                }
-            }
-            4 => {
-                for v in &self.value {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.characteristic.as_ref()),
+            4 => out.many(&self.value),
             _ => {}
         }
     }
@@ -2495,31 +2203,11 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeMedicineClassification {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.classification {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.classification),
             _ => {}
         }
     }
@@ -2650,31 +2338,11 @@ impl crate::fhirpath::Reflect for MedicationKnowledgePackaging {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.quantity.as_deref()),
             _ => {}
         }
     }
@@ -2865,31 +2533,11 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeDrugCharacteristic {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.choice(self.value.as_ref()),
             _ => {}
         }
     }
@@ -3154,41 +2802,13 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatory {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.regulatory_authority.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.substitution {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.schedule {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.max_dispense.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.regulatory_authority.as_deref()),
+            4 => out.many(&self.substitution),
+            5 => out.many(&self.schedule),
+            6 => out.opt(self.max_dispense.as_deref()),
             _ => {}
         }
     }
@@ -3341,31 +2961,11 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatorySubstitution {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.allowed {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.allowed.as_ref()),
             _ => {}
         }
     }
@@ -3498,26 +3098,10 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatorySchedule {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.schedule.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.schedule.as_deref()),
             _ => {}
         }
     }
@@ -3661,31 +3245,11 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatoryMaxDispense {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.quantity.as_deref()),
+            4 => out.opt(self.period.as_deref()),
             _ => {}
         }
     }
@@ -3827,36 +3391,12 @@ impl crate::fhirpath::Reflect for MedicationKnowledgeKinetics {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.area_under_curve {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.lethal_dose50 {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.half_life_period.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.area_under_curve),
+            4 => out.many(&self.lethal_dose50),
+            5 => out.opt(self.half_life_period.as_deref()),
             _ => {}
         }
     }

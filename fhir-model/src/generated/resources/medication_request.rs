@@ -894,206 +894,46 @@ impl crate::fhirpath::Reflect for MedicationRequest {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.status_reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.intent {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.priority {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.do_not_perform {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.reported {
-                    out.choice(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.medication {
-                    out.choice(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.supporting_information {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.authored_on {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.requester.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.performer.as_deref() {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = self.performer_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = self.recorder.as_deref() {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.instantiates_canonical {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.instantiates_uri {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            30 => {
-                if let Some(v) = self.group_identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            31 => {
-                if let Some(v) = self.course_of_therapy_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            32 => {
-                for v in &self.insurance {
-                    out.push(v)
-                }
-            }
-            33 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            34 => {
-                for v in &self.dosage_instruction {
-                    out.push(v)
-                }
-            }
-            35 => {
-                if let Some(v) = self.dispense_request.as_deref() {
-                    out.push(v)
-                }
-            }
-            36 => {
-                if let Some(v) = self.substitution.as_deref() {
-                    out.push(v)
-                }
-            }
-            37 => {
-                if let Some(v) = self.prior_prescription.as_deref() {
-                    out.push(v)
-                }
-            }
-            38 => {
-                for v in &self.detected_issue {
-                    out.push(v)
-                }
-            }
-            39 => {
-                for v in &self.event_history {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.status_reason.as_deref()),
+            11 => out.opt(self.intent.as_ref()),
+            12 => out.many(&self.category),
+            13 => out.opt(self.priority.as_ref()),
+            14 => out.opt(self.do_not_perform.as_ref()),
+            15 => out.choice(self.reported.as_ref()),
+            16 => out.choice(self.medication.as_ref()),
+            17 => out.opt(self.subject.as_deref()),
+            18 => out.opt(self.encounter.as_deref()),
+            19 => out.many(&self.supporting_information),
+            20 => out.opt(self.authored_on.as_ref()),
+            21 => out.opt(self.requester.as_deref()),
+            22 => out.opt(self.performer.as_deref()),
+            23 => out.opt(self.performer_type.as_deref()),
+            24 => out.opt(self.recorder.as_deref()),
+            25 => out.many(&self.reason_code),
+            26 => out.many(&self.reason_reference),
+            27 => out.many(&self.instantiates_canonical),
+            28 => out.many(&self.instantiates_uri),
+            29 => out.many(&self.based_on),
+            30 => out.opt(self.group_identifier.as_deref()),
+            31 => out.opt(self.course_of_therapy_type.as_deref()),
+            32 => out.many(&self.insurance),
+            33 => out.many(&self.note),
+            34 => out.many(&self.dosage_instruction),
+            35 => out.opt(self.dispense_request.as_deref()),
+            36 => out.opt(self.substitution.as_deref()),
+            37 => out.opt(self.prior_prescription.as_deref()),
+            38 => out.many(&self.detected_issue),
+            39 => out.many(&self.event_history),
             _ => {}
         }
     }
@@ -1510,56 +1350,16 @@ impl crate::fhirpath::Reflect for MedicationRequestDispenseRequest {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.initial_fill.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.dispense_interval.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.validity_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.number_of_repeats_allowed {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.expected_supply_duration.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.performer.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.initial_fill.as_deref()),
+            4 => out.opt(self.dispense_interval.as_deref()),
+            5 => out.opt(self.validity_period.as_deref()),
+            6 => out.opt(self.number_of_repeats_allowed.as_ref()),
+            7 => out.opt(self.quantity.as_deref()),
+            8 => out.opt(self.expected_supply_duration.as_deref()),
+            9 => out.opt(self.performer.as_deref()),
             _ => {}
         }
     }
@@ -1690,31 +1490,11 @@ impl crate::fhirpath::Reflect for MedicationRequestDispenseRequestInitialFill {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.duration.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.quantity.as_deref()),
+            4 => out.opt(self.duration.as_deref()),
             _ => {}
         }
     }
@@ -1883,31 +1663,11 @@ impl crate::fhirpath::Reflect for MedicationRequestSubstitution {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.allowed {
-                    out.choice(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.reason.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.allowed.as_ref()),
+            4 => out.opt(self.reason.as_deref()),
             _ => {}
         }
     }

@@ -577,131 +577,31 @@ impl crate::fhirpath::Reflect for MedicationStatement {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.part_of {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.status_reason {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.medication {
-                    out.choice(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.context.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.effective {
-                    out.choice(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.date_asserted {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.information_source.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.derived_from {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.dosage {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.based_on),
+            10 => out.many(&self.part_of),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.many(&self.status_reason),
+            13 => out.opt(self.category.as_deref()),
+            14 => out.choice(self.medication.as_ref()),
+            15 => out.opt(self.subject.as_deref()),
+            16 => out.opt(self.context.as_deref()),
+            17 => out.choice(self.effective.as_ref()),
+            18 => out.opt(self.date_asserted.as_ref()),
+            19 => out.opt(self.information_source.as_deref()),
+            20 => out.many(&self.derived_from),
+            21 => out.many(&self.reason_code),
+            22 => out.many(&self.reason_reference),
+            23 => out.many(&self.note),
+            24 => out.many(&self.dosage),
             _ => {}
         }
     }

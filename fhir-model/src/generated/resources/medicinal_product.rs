@@ -604,146 +604,34 @@ impl crate::fhirpath::Reflect for MedicinalProduct {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.domain.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.combined_pharmaceutical_dose_form.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.legal_status_of_supply.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.additional_monitoring_indicator.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.special_measures {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.paediatric_use_indicator.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.product_classification {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.marketing_status {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.pharmaceutical_product {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.packaged_medicinal_product {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.attached_document {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.master_file {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.clinical_trial {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.name {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.cross_reference {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.manufacturing_business_operation {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.special_designation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.type_.as_deref()),
+            10 => out.opt(self.domain.as_deref()),
+            11 => out.opt(self.combined_pharmaceutical_dose_form.as_deref()),
+            12 => out.opt(self.legal_status_of_supply.as_deref()),
+            13 => out.opt(self.additional_monitoring_indicator.as_deref()),
+            14 => out.many(&self.special_measures),
+            15 => out.opt(self.paediatric_use_indicator.as_deref()),
+            16 => out.many(&self.product_classification),
+            17 => out.many(&self.marketing_status),
+            18 => out.many(&self.pharmaceutical_product),
+            19 => out.many(&self.packaged_medicinal_product),
+            20 => out.many(&self.attached_document),
+            21 => out.many(&self.master_file),
+            22 => out.many(&self.contact),
+            23 => out.many(&self.clinical_trial),
+            24 => out.many(&self.name),
+            25 => out.many(&self.cross_reference),
+            26 => out.many(&self.manufacturing_business_operation),
+            27 => out.many(&self.special_designation),
             _ => {}
         }
     }
@@ -930,36 +818,12 @@ impl crate::fhirpath::Reflect for MedicinalProductName {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.product_name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.name_part {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.country_language {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.product_name.as_ref()),
+            4 => out.many(&self.name_part),
+            5 => out.many(&self.country_language),
             _ => {}
         }
     }
@@ -1112,31 +976,11 @@ impl crate::fhirpath::Reflect for MedicinalProductNameNamePart {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.part {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.part.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
             _ => {}
         }
     }
@@ -1295,36 +1139,12 @@ impl crate::fhirpath::Reflect for MedicinalProductNameCountryLanguage {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.country.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.jurisdiction.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.language.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.country.as_deref()),
+            4 => out.opt(self.jurisdiction.as_deref()),
+            5 => out.opt(self.language.as_deref()),
             _ => {}
         }
     }
@@ -1543,51 +1363,15 @@ impl crate::fhirpath::Reflect for MedicinalProductManufacturingBusinessOperation
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.operation_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.authorisation_reference_number.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.effective_date {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.confidentiality_indicator.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.manufacturer {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.regulator.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.operation_type.as_deref()),
+            4 => out.opt(self.authorisation_reference_number.as_deref()),
+            5 => out.opt(self.effective_date.as_ref()),
+            6 => out.opt(self.confidentiality_indicator.as_deref()),
+            7 => out.many(&self.manufacturer),
+            8 => out.opt(self.regulator.as_deref()),
             _ => {}
         }
     }
@@ -1791,56 +1575,16 @@ impl crate::fhirpath::Reflect for MedicinalProductSpecialDesignation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.intended_use.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.indication {
-                    out.choice(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.status.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.species.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.identifier),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.intended_use.as_deref()),
+            6 => out.choice(self.indication.as_ref()),
+            7 => out.opt(self.status.as_deref()),
+            8 => out.opt(self.date.as_ref()),
+            9 => out.opt(self.species.as_deref()),
             _ => {}
         }
     }

@@ -451,126 +451,30 @@ impl crate::fhirpath::Reflect for MedicinalProductAuthorization {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.country {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.status.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.status_date {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.restore_date {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.validity_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.data_exclusivity_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.date_of_first_authorization {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.international_birth_date {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.legal_basis.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.jurisdictional_authorization {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.holder.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.regulator.as_deref() {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = self.procedure.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.subject.as_deref()),
+            10 => out.many(&self.country),
+            11 => out.many(&self.jurisdiction),
+            12 => out.opt(self.status.as_deref()),
+            13 => out.opt(self.status_date.as_ref()),
+            14 => out.opt(self.restore_date.as_ref()),
+            15 => out.opt(self.validity_period.as_deref()),
+            16 => out.opt(self.data_exclusivity_period.as_deref()),
+            17 => out.opt(self.date_of_first_authorization.as_ref()),
+            18 => out.opt(self.international_birth_date.as_ref()),
+            19 => out.opt(self.legal_basis.as_deref()),
+            20 => out.many(&self.jurisdictional_authorization),
+            21 => out.opt(self.holder.as_deref()),
+            22 => out.opt(self.regulator.as_deref()),
+            23 => out.opt(self.procedure.as_deref()),
             _ => {}
         }
     }
@@ -769,46 +673,14 @@ for MedicinalProductAuthorizationJurisdictionalAuthorization {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.country.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.legal_status_of_supply.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.validity_period.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.identifier),
+            4 => out.opt(self.country.as_deref()),
+            5 => out.many(&self.jurisdiction),
+            6 => out.opt(self.legal_status_of_supply.as_deref()),
+            7 => out.opt(self.validity_period.as_deref()),
             _ => {}
         }
     }
@@ -1003,41 +875,13 @@ impl crate::fhirpath::Reflect for MedicinalProductAuthorizationProcedure {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.date {
-                    out.choice(v)
-                }
-            }
-            6 => {
-                for v in &self.application {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_deref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.choice(self.date.as_ref()),
+            6 => out.many(&self.application),
             _ => {}
         }
     }

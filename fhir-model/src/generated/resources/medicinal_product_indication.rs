@@ -321,91 +321,23 @@ impl crate::fhirpath::Reflect for MedicinalProductIndication {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.subject {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.disease_symptom_procedure.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.disease_status.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.comorbidity {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.intended_effect.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.duration.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.other_therapy {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.undesirable_effect {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.population {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.subject),
+            9 => out.opt(self.disease_symptom_procedure.as_deref()),
+            10 => out.opt(self.disease_status.as_deref()),
+            11 => out.many(&self.comorbidity),
+            12 => out.opt(self.intended_effect.as_deref()),
+            13 => out.opt(self.duration.as_deref()),
+            14 => out.many(&self.other_therapy),
+            15 => out.many(&self.undesirable_effect),
+            16 => out.many(&self.population),
             _ => {}
         }
     }
@@ -606,31 +538,11 @@ impl crate::fhirpath::Reflect for MedicinalProductIndicationOtherTherapy {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.therapy_relationship_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.medication {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.therapy_relationship_type.as_deref()),
+            4 => out.choice(self.medication.as_ref()),
             _ => {}
         }
     }

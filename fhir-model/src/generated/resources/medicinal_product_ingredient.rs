@@ -287,76 +287,20 @@ impl crate::fhirpath::Reflect for MedicinalProductIngredient {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.role.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.allergenic_indicator {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.manufacturer {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.specified_substance {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.substance.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.identifier.as_deref()),
+            9 => out.opt(self.role.as_deref()),
+            10 => out.opt(self.allergenic_indicator.as_ref()),
+            11 => out.many(&self.manufacturer),
+            12 => out.many(&self.specified_substance),
+            13 => out.opt(self.substance.as_deref()),
             _ => {}
         }
     }
@@ -553,41 +497,13 @@ impl crate::fhirpath::Reflect for MedicinalProductIngredientSpecifiedSubstance {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.group.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.confidentiality.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.strength {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.group.as_deref()),
+            5 => out.opt(self.confidentiality.as_deref()),
+            6 => out.many(&self.strength),
             _ => {}
         }
     }
@@ -825,56 +741,16 @@ impl crate::fhirpath::Reflect for MedicinalProductIngredientSpecifiedSubstanceSt
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.presentation.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.presentation_low_limit.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.concentration.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.concentration_low_limit.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.measurement_point {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.country {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.reference_strength {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.presentation.as_deref()),
+            4 => out.opt(self.presentation_low_limit.as_deref()),
+            5 => out.opt(self.concentration.as_deref()),
+            6 => out.opt(self.concentration_low_limit.as_deref()),
+            7 => out.opt(self.measurement_point.as_ref()),
+            8 => out.many(&self.country),
+            9 => out.many(&self.reference_strength),
             _ => {}
         }
     }
@@ -1083,46 +959,14 @@ for MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.substance.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.strength.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.strength_low_limit.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.measurement_point {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.country {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.substance.as_deref()),
+            4 => out.opt(self.strength.as_deref()),
+            5 => out.opt(self.strength_low_limit.as_deref()),
+            6 => out.opt(self.measurement_point.as_ref()),
+            7 => out.many(&self.country),
             _ => {}
         }
     }
@@ -1266,31 +1110,11 @@ impl crate::fhirpath::Reflect for MedicinalProductIngredientSubstance {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.strength {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.many(&self.strength),
             _ => {}
         }
     }

@@ -310,81 +310,21 @@ impl crate::fhirpath::Reflect for MedicinalProductManufactured {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.manufactured_dose_form.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.unit_of_presentation.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.manufacturer {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.ingredient {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.physical_characteristics.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.other_characteristics {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.manufactured_dose_form.as_deref()),
+            9 => out.opt(self.unit_of_presentation.as_deref()),
+            10 => out.opt(self.quantity.as_deref()),
+            11 => out.many(&self.manufacturer),
+            12 => out.many(&self.ingredient),
+            13 => out.opt(self.physical_characteristics.as_deref()),
+            14 => out.many(&self.other_characteristics),
             _ => {}
         }
     }

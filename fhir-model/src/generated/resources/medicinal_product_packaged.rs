@@ -337,91 +337,23 @@ impl crate::fhirpath::Reflect for MedicinalProductPackaged {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.subject {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.legal_status_of_supply.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.marketing_status {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.marketing_authorization.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.manufacturer {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.batch_identifier {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.package_item {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.subject),
+            10 => out.opt(self.description.as_ref()),
+            11 => out.opt(self.legal_status_of_supply.as_deref()),
+            12 => out.many(&self.marketing_status),
+            13 => out.opt(self.marketing_authorization.as_deref()),
+            14 => out.many(&self.manufacturer),
+            15 => out.many(&self.batch_identifier),
+            16 => out.many(&self.package_item),
             _ => {}
         }
     }
@@ -598,31 +530,11 @@ impl crate::fhirpath::Reflect for MedicinalProductPackagedBatchIdentifier {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.outer_packaging.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.immediate_packaging.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.outer_packaging.as_deref()),
+            4 => out.opt(self.immediate_packaging.as_deref()),
             _ => {}
         }
     }
@@ -945,81 +857,21 @@ impl crate::fhirpath::Reflect for MedicinalProductPackagedPackageItem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.material {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.alternate_material {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.device {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.manufactured_item {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.package_item {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.physical_characteristics.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.other_characteristics {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.shelf_life_storage {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.manufacturer {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.identifier),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.quantity.as_deref()),
+            6 => out.many(&self.material),
+            7 => out.many(&self.alternate_material),
+            8 => out.many(&self.device),
+            9 => out.many(&self.manufactured_item),
+            10 => out.many(&self.package_item),
+            11 => out.opt(self.physical_characteristics.as_deref()),
+            12 => out.many(&self.other_characteristics),
+            13 => out.many(&self.shelf_life_storage),
+            14 => out.many(&self.manufacturer),
             _ => {}
         }
     }

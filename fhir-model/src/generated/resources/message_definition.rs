@@ -552,166 +552,38 @@ impl crate::fhirpath::Reflect for MessageDefinition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.replaces {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.base {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.parent {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = &self.event {
-                    out.choice(v)
-                }
-            }
-            27 => {
-                if let Some(v) = &self.category {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.focus {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = &self.response_required {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.allowed_response {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.graph {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.many(&self.replaces),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.experimental.as_ref()),
+            16 => out.opt(self.date.as_ref()),
+            17 => out.opt(self.publisher.as_ref()),
+            18 => out.many(&self.contact),
+            19 => out.opt(self.description.as_ref()),
+            20 => out.many(&self.use_context),
+            21 => out.many(&self.jurisdiction),
+            22 => out.opt(self.purpose.as_ref()),
+            23 => out.opt(self.copyright.as_ref()),
+            24 => out.opt(self.base.as_ref()),
+            25 => out.many(&self.parent),
+            26 => out.choice(self.event.as_ref()),
+            27 => out.opt(self.category.as_ref()),
+            28 => out.many(&self.focus),
+            29 => out.opt(self.response_required.as_ref()),
+            30 => out.many(&self.allowed_response),
+            31 => out.many(&self.graph),
             _ => {}
         }
     }
@@ -984,41 +856,13 @@ impl crate::fhirpath::Reflect for MessageDefinitionFocus {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.profile {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.min {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.max {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.profile.as_ref()),
+            5 => out.opt(self.min.as_ref()),
+            6 => out.opt(self.max.as_ref()),
             _ => {}
         }
     }
@@ -1169,31 +1013,11 @@ impl crate::fhirpath::Reflect for MessageDefinitionAllowedResponse {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.message {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.situation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.message.as_ref()),
+            4 => out.opt(self.situation.as_ref()),
             _ => {}
         }
     }

@@ -398,101 +398,25 @@ impl crate::fhirpath::Reflect for MessageHeader {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.event {
-                    out.choice(v)
-                }
-            }
-            9 => {
-                for v in &self.destination {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.sender.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.enterer.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.author.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.source.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.responsible.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.response.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.focus {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.definition {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.choice(self.event.as_ref()),
+            9 => out.many(&self.destination),
+            10 => out.opt(self.sender.as_deref()),
+            11 => out.opt(self.enterer.as_deref()),
+            12 => out.opt(self.author.as_deref()),
+            13 => out.opt(self.source.as_deref()),
+            14 => out.opt(self.responsible.as_deref()),
+            15 => out.opt(self.reason.as_deref()),
+            16 => out.opt(self.response.as_deref()),
+            17 => out.many(&self.focus),
+            18 => out.opt(self.definition.as_ref()),
             _ => {}
         }
     }
@@ -783,41 +707,13 @@ impl crate::fhirpath::Reflect for MessageHeaderDestination {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.target.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.endpoint {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.receiver.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.target.as_deref()),
+            5 => out.opt(self.endpoint.as_ref()),
+            6 => out.opt(self.receiver.as_deref()),
             _ => {}
         }
     }
@@ -1005,46 +901,14 @@ impl crate::fhirpath::Reflect for MessageHeaderSource {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.software {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.contact.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.endpoint {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.software.as_ref()),
+            5 => out.opt(self.version.as_ref()),
+            6 => out.opt(self.contact.as_deref()),
+            7 => out.opt(self.endpoint.as_ref()),
             _ => {}
         }
     }
@@ -1221,36 +1085,12 @@ impl crate::fhirpath::Reflect for MessageHeaderResponse {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.identifier {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.details.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_ref()),
+            4 => out.opt(self.code.as_ref()),
+            5 => out.opt(self.details.as_deref()),
             _ => {}
         }
     }

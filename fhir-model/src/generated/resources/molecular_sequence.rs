@@ -430,126 +430,30 @@ impl crate::fhirpath::Reflect for MolecularSequence {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.coordinate_system {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.specimen.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.device.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.performer.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.reference_seq.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.variant {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.observed_seq {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.quality {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.read_coverage {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.repository {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.pointer {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.structure_variant {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.type_.as_ref()),
+            10 => out.opt(self.coordinate_system.as_ref()),
+            11 => out.opt(self.patient.as_deref()),
+            12 => out.opt(self.specimen.as_deref()),
+            13 => out.opt(self.device.as_deref()),
+            14 => out.opt(self.performer.as_deref()),
+            15 => out.opt(self.quantity.as_deref()),
+            16 => out.opt(self.reference_seq.as_deref()),
+            17 => out.many(&self.variant),
+            18 => out.opt(self.observed_seq.as_ref()),
+            19 => out.many(&self.quality),
+            20 => out.opt(self.read_coverage.as_ref()),
+            21 => out.many(&self.repository),
+            22 => out.many(&self.pointer),
+            23 => out.many(&self.structure_variant),
             _ => {}
         }
     }
@@ -842,66 +746,18 @@ impl crate::fhirpath::Reflect for MolecularSequenceReferenceSeq {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.chromosome.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.genome_build {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.orientation {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.reference_seq_id.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.reference_seq_pointer.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.reference_seq_string {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.strand {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.window_start {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.window_end {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.chromosome.as_deref()),
+            4 => out.opt(self.genome_build.as_ref()),
+            5 => out.opt(self.orientation.as_ref()),
+            6 => out.opt(self.reference_seq_id.as_deref()),
+            7 => out.opt(self.reference_seq_pointer.as_deref()),
+            8 => out.opt(self.reference_seq_string.as_ref()),
+            9 => out.opt(self.strand.as_ref()),
+            10 => out.opt(self.window_start.as_ref()),
+            11 => out.opt(self.window_end.as_ref()),
             _ => {}
         }
     }
@@ -1121,51 +977,15 @@ impl crate::fhirpath::Reflect for MolecularSequenceVariant {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.start {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.end {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.observed_allele {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.reference_allele {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.cigar {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.variant_pointer.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.start.as_ref()),
+            4 => out.opt(self.end.as_ref()),
+            5 => out.opt(self.observed_allele.as_ref()),
+            6 => out.opt(self.reference_allele.as_ref()),
+            7 => out.opt(self.cigar.as_ref()),
+            8 => out.opt(self.variant_pointer.as_deref()),
             _ => {}
         }
     }
@@ -1483,96 +1303,24 @@ impl crate::fhirpath::Reflect for MolecularSequenceQuality {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.standard_sequence.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.start {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.end {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.score.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.method.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.truth_tp {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.query_tp {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.truth_fn {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.query_fp {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.gt_fp {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.precision {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.recall {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.f_score {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.roc.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.standard_sequence.as_deref()),
+            5 => out.opt(self.start.as_ref()),
+            6 => out.opt(self.end.as_ref()),
+            7 => out.opt(self.score.as_deref()),
+            8 => out.opt(self.method.as_deref()),
+            9 => out.opt(self.truth_tp.as_ref()),
+            10 => out.opt(self.query_tp.as_ref()),
+            11 => out.opt(self.truth_fn.as_ref()),
+            12 => out.opt(self.query_fp.as_ref()),
+            13 => out.opt(self.gt_fp.as_ref()),
+            14 => out.opt(self.precision.as_ref()),
+            15 => out.opt(self.recall.as_ref()),
+            16 => out.opt(self.f_score.as_ref()),
+            17 => out.opt(self.roc.as_deref()),
             _ => {}
         }
     }
@@ -1782,56 +1530,16 @@ impl crate::fhirpath::Reflect for MolecularSequenceQualityRoc {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.score {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.num_tp {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.num_fp {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.num_fn {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.precision {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.sensitivity {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.f_measure {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.score),
+            4 => out.many(&self.num_tp),
+            5 => out.many(&self.num_fp),
+            6 => out.many(&self.num_fn),
+            7 => out.many(&self.precision),
+            8 => out.many(&self.sensitivity),
+            9 => out.many(&self.f_measure),
             _ => {}
         }
     }
@@ -2034,51 +1742,15 @@ impl crate::fhirpath::Reflect for MolecularSequenceRepository {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.dataset_id {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.variantset_id {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.readset_id {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.url.as_ref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.dataset_id.as_ref()),
+            7 => out.opt(self.variantset_id.as_ref()),
+            8 => out.opt(self.readset_id.as_ref()),
             _ => {}
         }
     }
@@ -2246,46 +1918,14 @@ impl crate::fhirpath::Reflect for MolecularSequenceStructureVariant {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.variant_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.exact {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.length {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.outer.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.inner.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.variant_type.as_deref()),
+            4 => out.opt(self.exact.as_ref()),
+            5 => out.opt(self.length.as_ref()),
+            6 => out.opt(self.outer.as_deref()),
+            7 => out.opt(self.inner.as_deref()),
             _ => {}
         }
     }
@@ -2420,31 +2060,11 @@ impl crate::fhirpath::Reflect for MolecularSequenceStructureVariantOuter {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.start {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.end {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.start.as_ref()),
+            4 => out.opt(self.end.as_ref()),
             _ => {}
         }
     }
@@ -2579,31 +2199,11 @@ impl crate::fhirpath::Reflect for MolecularSequenceStructureVariantInner {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.start {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.end {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.start.as_ref()),
+            4 => out.opt(self.end.as_ref()),
             _ => {}
         }
     }

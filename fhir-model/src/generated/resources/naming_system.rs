@@ -387,111 +387,27 @@ impl crate::fhirpath::Reflect for NamingSystem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.kind {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.responsible {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.usage {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.unique_id {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.name.as_ref()),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.kind.as_ref()),
+            11 => out.opt(self.date.as_ref()),
+            12 => out.opt(self.publisher.as_ref()),
+            13 => out.many(&self.contact),
+            14 => out.opt(self.responsible.as_ref()),
+            15 => out.opt(self.type_.as_deref()),
+            16 => out.opt(self.description.as_ref()),
+            17 => out.many(&self.use_context),
+            18 => out.many(&self.jurisdiction),
+            19 => out.opt(self.usage.as_ref()),
+            20 => out.many(&self.unique_id),
             _ => {}
         }
     }
@@ -713,46 +629,14 @@ impl crate::fhirpath::Reflect for NamingSystemUniqueId {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.preferred {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.value.as_ref()),
+            5 => out.opt(self.preferred.as_ref()),
+            6 => out.opt(self.comment.as_ref()),
+            7 => out.opt(self.period.as_deref()),
             _ => {}
         }
     }

@@ -520,131 +520,31 @@ impl crate::fhirpath::Reflect for NutritionOrder {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.instantiates_canonical {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.instantiates_uri {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.instantiates {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.intent {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.date_time {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.orderer.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.allergy_intolerance {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.food_preference_modifier {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.exclude_food_modifier {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.oral_diet.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.supplement {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = self.enteral_formula.as_deref() {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates_canonical),
+            10 => out.many(&self.instantiates_uri),
+            11 => out.many(&self.instantiates),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.intent.as_ref()),
+            14 => out.opt(self.patient.as_deref()),
+            15 => out.opt(self.encounter.as_deref()),
+            16 => out.opt(self.date_time.as_ref()),
+            17 => out.opt(self.orderer.as_deref()),
+            18 => out.many(&self.allergy_intolerance),
+            19 => out.many(&self.food_preference_modifier),
+            20 => out.many(&self.exclude_food_modifier),
+            21 => out.opt(self.oral_diet.as_deref()),
+            22 => out.many(&self.supplement),
+            23 => out.opt(self.enteral_formula.as_deref()),
+            24 => out.many(&self.note),
             _ => {}
         }
     }
@@ -854,51 +754,15 @@ impl crate::fhirpath::Reflect for NutritionOrderOralDiet {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.schedule {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.nutrient {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.texture {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.fluid_consistency_type {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.instruction {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.type_),
+            4 => out.many(&self.schedule),
+            5 => out.many(&self.nutrient),
+            6 => out.many(&self.texture),
+            7 => out.many(&self.fluid_consistency_type),
+            8 => out.opt(self.instruction.as_ref()),
             _ => {}
         }
     }
@@ -1029,31 +893,11 @@ impl crate::fhirpath::Reflect for NutritionOrderOralDietNutrient {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.modifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.amount.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.modifier.as_deref()),
+            4 => out.opt(self.amount.as_deref()),
             _ => {}
         }
     }
@@ -1184,31 +1028,11 @@ impl crate::fhirpath::Reflect for NutritionOrderOralDietTexture {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.modifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.food_type.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.modifier.as_deref()),
+            4 => out.opt(self.food_type.as_deref()),
             _ => {}
         }
     }
@@ -1376,46 +1200,14 @@ impl crate::fhirpath::Reflect for NutritionOrderSupplement {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.product_name {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.schedule {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.instruction {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.product_name.as_ref()),
+            5 => out.many(&self.schedule),
+            6 => out.opt(self.quantity.as_deref()),
+            7 => out.opt(self.instruction.as_ref()),
             _ => {}
         }
     }
@@ -1694,66 +1486,18 @@ impl crate::fhirpath::Reflect for NutritionOrderEnteralFormula {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.base_formula_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.base_formula_product_name {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.additive_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.additive_product_name {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.caloric_density.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.routeof_administration.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.administration {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.max_volume_to_deliver.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.administration_instruction {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.base_formula_type.as_deref()),
+            4 => out.opt(self.base_formula_product_name.as_ref()),
+            5 => out.opt(self.additive_type.as_deref()),
+            6 => out.opt(self.additive_product_name.as_ref()),
+            7 => out.opt(self.caloric_density.as_deref()),
+            8 => out.opt(self.routeof_administration.as_deref()),
+            9 => out.many(&self.administration),
+            10 => out.opt(self.max_volume_to_deliver.as_deref()),
+            11 => out.opt(self.administration_instruction.as_ref()),
             _ => {}
         }
     }
@@ -1911,36 +1655,12 @@ impl crate::fhirpath::Reflect for NutritionOrderEnteralFormulaAdministration {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.schedule.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.rate {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.schedule.as_deref()),
+            4 => out.opt(self.quantity.as_deref()),
+            5 => out.choice(self.rate.as_ref()),
             _ => {}
         }
     }

@@ -888,166 +888,38 @@ impl crate::fhirpath::Reflect for Observation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.part_of {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.focus {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.effective {
-                    out.choice(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.issued {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.performer {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.data_absent_reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.interpretation {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = self.body_site.as_deref() {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = self.method.as_deref() {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = self.specimen.as_deref() {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = self.device.as_deref() {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.reference_range {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.has_member {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.derived_from {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.component {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.based_on),
+            10 => out.many(&self.part_of),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.many(&self.category),
+            13 => out.opt(self.code.as_deref()),
+            14 => out.opt(self.subject.as_deref()),
+            15 => out.many(&self.focus),
+            16 => out.opt(self.encounter.as_deref()),
+            17 => out.choice(self.effective.as_ref()),
+            18 => out.opt(self.issued.as_ref()),
+            19 => out.many(&self.performer),
+            20 => out.choice(self.value.as_ref()),
+            21 => out.opt(self.data_absent_reason.as_deref()),
+            22 => out.many(&self.interpretation),
+            23 => out.many(&self.note),
+            24 => out.opt(self.body_site.as_deref()),
+            25 => out.opt(self.method.as_deref()),
+            26 => out.opt(self.specimen.as_deref()),
+            27 => out.opt(self.device.as_deref()),
+            28 => out.many(&self.reference_range),
+            29 => out.many(&self.has_member),
+            30 => out.many(&self.derived_from),
+            31 => out.many(&self.component),
             _ => {}
         }
     }
@@ -1500,51 +1372,15 @@ impl crate::fhirpath::Reflect for ObservationReferenceRange {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.low.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.high.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.applies_to {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.age.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.low.as_deref()),
+            4 => out.opt(self.high.as_deref()),
+            5 => out.opt(self.type_.as_deref()),
+            6 => out.many(&self.applies_to),
+            7 => out.opt(self.age.as_deref()),
+            8 => out.opt(self.text.as_ref()),
             _ => {}
         }
     }
@@ -1869,46 +1705,14 @@ impl crate::fhirpath::Reflect for ObservationComponent {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.data_absent_reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.interpretation {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.reference_range {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.choice(self.value.as_ref()),
+            5 => out.opt(self.data_absent_reason.as_deref()),
+            6 => out.many(&self.interpretation),
+            7 => out.many(&self.reference_range),
             _ => {}
         }
     }

@@ -474,111 +474,27 @@ impl crate::fhirpath::Reflect for ObservationDefinition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.permitted_data_type {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.multiple_results_allowed {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.method.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.preferred_report_name {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.quantitative_details.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.qualified_interval {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.valid_coded_value_set.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.normal_coded_value_set.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.abnormal_coded_value_set.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.critical_coded_value_set.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.category),
+            9 => out.opt(self.code.as_deref()),
+            10 => out.many(&self.identifier),
+            11 => out.many(&self.permitted_data_type),
+            12 => out.opt(self.multiple_results_allowed.as_ref()),
+            13 => out.opt(self.method.as_deref()),
+            14 => out.opt(self.preferred_report_name.as_ref()),
+            15 => out.opt(self.quantitative_details.as_deref()),
+            16 => out.many(&self.qualified_interval),
+            17 => out.opt(self.valid_coded_value_set.as_deref()),
+            18 => out.opt(self.normal_coded_value_set.as_deref()),
+            19 => out.opt(self.abnormal_coded_value_set.as_deref()),
+            20 => out.opt(self.critical_coded_value_set.as_deref()),
             _ => {}
         }
     }
@@ -796,41 +712,13 @@ impl crate::fhirpath::Reflect for ObservationDefinitionQuantitativeDetails {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.customary_unit.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.unit.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.conversion_factor {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.decimal_precision {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.customary_unit.as_deref()),
+            4 => out.opt(self.unit.as_deref()),
+            5 => out.opt(self.conversion_factor.as_ref()),
+            6 => out.opt(self.decimal_precision.as_ref()),
             _ => {}
         }
     }
@@ -1033,61 +921,17 @@ impl crate::fhirpath::Reflect for ObservationDefinitionQualifiedInterval {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.category {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.range.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.context.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.applies_to {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.gender {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.age.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.gestational_age.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.condition {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_ref()),
+            4 => out.opt(self.range.as_deref()),
+            5 => out.opt(self.context.as_deref()),
+            6 => out.many(&self.applies_to),
+            7 => out.opt(self.gender.as_ref()),
+            8 => out.opt(self.age.as_deref()),
+            9 => out.opt(self.gestational_age.as_deref()),
+            10 => out.opt(self.condition.as_ref()),
             _ => {}
         }
     }

@@ -583,176 +583,40 @@ impl crate::fhirpath::Reflect for OperationDefinition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.kind {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.affects_state {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.base {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.resource {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = &self.system {
-                    out.push(v)
-                }
-            }
-            28 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = &self.instance {
-                    out.push(v)
-                }
-            }
-            30 => {
-                if let Some(v) = &self.input_profile {
-                    out.push(v)
-                }
-            }
-            31 => {
-                if let Some(v) = &self.output_profile {
-                    out.push(v)
-                }
-            }
-            32 => {
-                for v in &self.parameter {
-                    out.push(v)
-                }
-            }
-            33 => {
-                for v in &self.overload {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.version.as_ref()),
+            10 => out.opt(self.name.as_ref()),
+            11 => out.opt(self.title.as_ref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.kind.as_ref()),
+            14 => out.opt(self.experimental.as_ref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.publisher.as_ref()),
+            17 => out.many(&self.contact),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.purpose.as_ref()),
+            22 => out.opt(self.affects_state.as_ref()),
+            23 => out.opt(self.code.as_ref()),
+            24 => out.opt(self.comment.as_ref()),
+            25 => out.opt(self.base.as_ref()),
+            26 => out.many(&self.resource),
+            27 => out.opt(self.system.as_ref()),
+            28 => out.opt(self.type_.as_ref()),
+            29 => out.opt(self.instance.as_ref()),
+            30 => out.opt(self.input_profile.as_ref()),
+            31 => out.opt(self.output_profile.as_ref()),
+            32 => out.many(&self.parameter),
+            33 => out.many(&self.overload),
             _ => {}
         }
     }
@@ -1081,76 +945,20 @@ impl crate::fhirpath::Reflect for OperationDefinitionParameter {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.use_ {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.min {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.max {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.documentation {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.target_profile {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.search_type {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.binding.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.referenced_from {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.part {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.use_.as_ref()),
+            5 => out.opt(self.min.as_ref()),
+            6 => out.opt(self.max.as_ref()),
+            7 => out.opt(self.documentation.as_ref()),
+            8 => out.opt(self.type_.as_ref()),
+            9 => out.many(&self.target_profile),
+            10 => out.opt(self.search_type.as_ref()),
+            11 => out.opt(self.binding.as_deref()),
+            12 => out.many(&self.referenced_from),
+            13 => out.many(&self.part),
             _ => {}
         }
     }
@@ -1308,31 +1116,11 @@ impl crate::fhirpath::Reflect for OperationDefinitionParameterBinding {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.strength {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value_set {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.strength.as_ref()),
+            4 => out.opt(self.value_set.as_ref()),
             _ => {}
         }
     }
@@ -1483,31 +1271,11 @@ impl crate::fhirpath::Reflect for OperationDefinitionParameterReferencedFrom {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.source {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.source_id {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.source.as_ref()),
+            4 => out.opt(self.source_id.as_ref()),
             _ => {}
         }
     }
@@ -1652,31 +1420,11 @@ impl crate::fhirpath::Reflect for OperationDefinitionOverload {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.parameter_name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.parameter_name),
+            4 => out.opt(self.comment.as_ref()),
             _ => {}
         }
     }

@@ -391,106 +391,26 @@ impl crate::fhirpath::Reflect for OrganizationAffiliation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.active {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.organization.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.participating_organization.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.network {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.code {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.specialty {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.location {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.healthcare_service {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.telecom {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.endpoint {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.opt(self.period.as_deref()),
+            11 => out.opt(self.organization.as_deref()),
+            12 => out.opt(self.participating_organization.as_deref()),
+            13 => out.many(&self.network),
+            14 => out.many(&self.code),
+            15 => out.many(&self.specialty),
+            16 => out.many(&self.location),
+            17 => out.many(&self.healthcare_service),
+            18 => out.many(&self.telecom),
+            19 => out.many(&self.endpoint),
             _ => {}
         }
     }

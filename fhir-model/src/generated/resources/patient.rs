@@ -478,126 +478,30 @@ impl crate::fhirpath::Reflect for Patient {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.active {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.name {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.telecom {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.gender {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.birth_date {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.deceased {
-                    out.choice(v)
-                }
-            }
-            15 => {
-                for v in &self.address {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.marital_status.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.multiple_birth {
-                    out.choice(v)
-                }
-            }
-            18 => {
-                for v in &self.photo {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.communication {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.general_practitioner {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.managing_organization.as_deref() {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.link {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.many(&self.name),
+            11 => out.many(&self.telecom),
+            12 => out.opt(self.gender.as_ref()),
+            13 => out.opt(self.birth_date.as_ref()),
+            14 => out.choice(self.deceased.as_ref()),
+            15 => out.many(&self.address),
+            16 => out.opt(self.marital_status.as_deref()),
+            17 => out.choice(self.multiple_birth.as_ref()),
+            18 => out.many(&self.photo),
+            19 => out.many(&self.contact),
+            20 => out.many(&self.communication),
+            21 => out.many(&self.general_practitioner),
+            22 => out.opt(self.managing_organization.as_deref()),
+            23 => out.many(&self.link),
             _ => {}
         }
     }
@@ -955,56 +859,16 @@ impl crate::fhirpath::Reflect for PatientContact {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.relationship {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.name.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.telecom {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.address.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.gender {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.organization.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.relationship),
+            4 => out.opt(self.name.as_deref()),
+            5 => out.many(&self.telecom),
+            6 => out.opt(self.address.as_deref()),
+            7 => out.opt(self.gender.as_ref()),
+            8 => out.opt(self.organization.as_deref()),
+            9 => out.opt(self.period.as_deref()),
             _ => {}
         }
     }
@@ -1150,31 +1014,11 @@ impl crate::fhirpath::Reflect for PatientCommunication {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.language.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.preferred {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.language.as_deref()),
+            4 => out.opt(self.preferred.as_ref()),
             _ => {}
         }
     }
@@ -1338,31 +1182,11 @@ impl crate::fhirpath::Reflect for PatientLink {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.other.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.other.as_deref()),
+            4 => out.opt(self.type_.as_ref()),
             _ => {}
         }
     }

@@ -437,121 +437,29 @@ impl crate::fhirpath::Reflect for PaymentReconciliation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.created {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.payment_issuer.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.request.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.requestor.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.outcome {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.disposition {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.payment_date {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.payment_amount.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.payment_identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.detail {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.form_code.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.process_note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.period.as_deref()),
+            11 => out.opt(self.created.as_ref()),
+            12 => out.opt(self.payment_issuer.as_deref()),
+            13 => out.opt(self.request.as_deref()),
+            14 => out.opt(self.requestor.as_deref()),
+            15 => out.opt(self.outcome.as_ref()),
+            16 => out.opt(self.disposition.as_ref()),
+            17 => out.opt(self.payment_date.as_ref()),
+            18 => out.opt(self.payment_amount.as_deref()),
+            19 => out.opt(self.payment_identifier.as_deref()),
+            20 => out.many(&self.detail),
+            21 => out.opt(self.form_code.as_deref()),
+            22 => out.many(&self.process_note),
             _ => {}
         }
     }
@@ -862,71 +770,19 @@ impl crate::fhirpath::Reflect for PaymentReconciliationDetail {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.predecessor.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.request.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.submitter.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.response.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.responsible.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.payee.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.amount.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_deref()),
+            4 => out.opt(self.predecessor.as_deref()),
+            5 => out.opt(self.type_.as_deref()),
+            6 => out.opt(self.request.as_deref()),
+            7 => out.opt(self.submitter.as_deref()),
+            8 => out.opt(self.response.as_deref()),
+            9 => out.opt(self.date.as_ref()),
+            10 => out.opt(self.responsible.as_deref()),
+            11 => out.opt(self.payee.as_deref()),
+            12 => out.opt(self.amount.as_deref()),
             _ => {}
         }
     }
@@ -1061,31 +917,11 @@ impl crate::fhirpath::Reflect for PaymentReconciliationProcessNote {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.text.as_ref()),
             _ => {}
         }
     }

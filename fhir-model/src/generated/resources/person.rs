@@ -317,96 +317,24 @@ impl crate::fhirpath::Reflect for Person {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.name {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.telecom {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.gender {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.birth_date {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.address {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.photo.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.managing_organization.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.active {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.link {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.name),
+            10 => out.many(&self.telecom),
+            11 => out.opt(self.gender.as_ref()),
+            12 => out.opt(self.birth_date.as_ref()),
+            13 => out.many(&self.address),
+            14 => out.opt(self.photo.as_deref()),
+            15 => out.opt(self.managing_organization.as_deref()),
+            16 => out.opt(self.active.as_ref()),
+            17 => out.many(&self.link),
             _ => {}
         }
     }
@@ -602,31 +530,11 @@ impl crate::fhirpath::Reflect for PersonLink {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.target.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.assurance {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.target.as_deref()),
+            4 => out.opt(self.assurance.as_ref()),
             _ => {}
         }
     }

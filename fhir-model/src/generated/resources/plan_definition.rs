@@ -603,201 +603,45 @@ impl crate::fhirpath::Reflect for PlanDefinition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.subtitle {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.subject {
-                    out.choice(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.usage {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = &self.approval_date {
-                    out.push(v)
-                }
-            }
-            28 => {
-                if let Some(v) = &self.last_review_date {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = self.effective_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.topic {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.author {
-                    out.push(v)
-                }
-            }
-            32 => {
-                for v in &self.editor {
-                    out.push(v)
-                }
-            }
-            33 => {
-                for v in &self.reviewer {
-                    out.push(v)
-                }
-            }
-            34 => {
-                for v in &self.endorser {
-                    out.push(v)
-                }
-            }
-            35 => {
-                for v in &self.related_artifact {
-                    out.push(v)
-                }
-            }
-            36 => {
-                for v in &self.library {
-                    out.push(v)
-                }
-            }
-            37 => {
-                for v in &self.goal {
-                    out.push(v)
-                }
-            }
-            38 => {
-                for v in &self.action {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.subtitle.as_ref()),
+            14 => out.opt(self.type_.as_deref()),
+            15 => out.opt(self.status.as_ref()),
+            16 => out.opt(self.experimental.as_ref()),
+            17 => out.choice(self.subject.as_ref()),
+            18 => out.opt(self.date.as_ref()),
+            19 => out.opt(self.publisher.as_ref()),
+            20 => out.many(&self.contact),
+            21 => out.opt(self.description.as_ref()),
+            22 => out.many(&self.use_context),
+            23 => out.many(&self.jurisdiction),
+            24 => out.opt(self.purpose.as_ref()),
+            25 => out.opt(self.usage.as_ref()),
+            26 => out.opt(self.copyright.as_ref()),
+            27 => out.opt(self.approval_date.as_ref()),
+            28 => out.opt(self.last_review_date.as_ref()),
+            29 => out.opt(self.effective_period.as_deref()),
+            30 => out.many(&self.topic),
+            31 => out.many(&self.author),
+            32 => out.many(&self.editor),
+            33 => out.many(&self.reviewer),
+            34 => out.many(&self.endorser),
+            35 => out.many(&self.related_artifact),
+            36 => out.many(&self.library),
+            37 => out.many(&self.goal),
+            38 => out.many(&self.action),
             _ => {}
         }
     }
@@ -1085,56 +929,16 @@ impl crate::fhirpath::Reflect for PlanDefinitionGoal {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.description.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.priority.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.start.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.addresses {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.documentation {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.target {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.description.as_deref()),
+            5 => out.opt(self.priority.as_deref()),
+            6 => out.opt(self.start.as_deref()),
+            7 => out.many(&self.addresses),
+            8 => out.many(&self.documentation),
+            9 => out.many(&self.target),
             _ => {}
         }
     }
@@ -1301,36 +1105,12 @@ impl crate::fhirpath::Reflect for PlanDefinitionGoalTarget {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.measure.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.detail {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.due.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.measure.as_deref()),
+            4 => out.choice(self.detail.as_ref()),
+            5 => out.opt(self.due.as_deref()),
             _ => {}
         }
     }
@@ -2041,156 +1821,36 @@ impl crate::fhirpath::Reflect for PlanDefinitionAction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.prefix {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.text_equivalent {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.priority {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.code {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.reason {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.documentation {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.goal_id {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.subject {
-                    out.choice(v)
-                }
-            }
-            13 => {
-                for v in &self.trigger {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.condition {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.input {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.output {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.related_action {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.timing {
-                    out.choice(v)
-                }
-            }
-            19 => {
-                for v in &self.participant {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.grouping_behavior {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.selection_behavior {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.required_behavior {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.precheck_behavior {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.cardinality_behavior {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = &self.definition {
-                    out.choice(v)
-                }
-            }
-            27 => {
-                if let Some(v) = &self.transform {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.dynamic_value {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.action {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.prefix.as_ref()),
+            4 => out.opt(self.title.as_ref()),
+            5 => out.opt(self.description.as_ref()),
+            6 => out.opt(self.text_equivalent.as_ref()),
+            7 => out.opt(self.priority.as_ref()),
+            8 => out.many(&self.code),
+            9 => out.many(&self.reason),
+            10 => out.many(&self.documentation),
+            11 => out.many(&self.goal_id),
+            12 => out.choice(self.subject.as_ref()),
+            13 => out.many(&self.trigger),
+            14 => out.many(&self.condition),
+            15 => out.many(&self.input),
+            16 => out.many(&self.output),
+            17 => out.many(&self.related_action),
+            18 => out.choice(self.timing.as_ref()),
+            19 => out.many(&self.participant),
+            20 => out.opt(self.type_.as_deref()),
+            21 => out.opt(self.grouping_behavior.as_ref()),
+            22 => out.opt(self.selection_behavior.as_ref()),
+            23 => out.opt(self.required_behavior.as_ref()),
+            24 => out.opt(self.precheck_behavior.as_ref()),
+            25 => out.opt(self.cardinality_behavior.as_ref()),
+            26 => out.choice(self.definition.as_ref()),
+            27 => out.opt(self.transform.as_ref()),
+            28 => out.many(&self.dynamic_value),
+            29 => out.many(&self.action),
             _ => {}
         }
     }
@@ -2573,31 +2233,11 @@ impl crate::fhirpath::Reflect for PlanDefinitionActionCondition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.kind {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.expression.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.kind.as_ref()),
+            4 => out.opt(self.expression.as_deref()),
             _ => {}
         }
     }
@@ -2782,36 +2422,12 @@ impl crate::fhirpath::Reflect for PlanDefinitionActionRelatedAction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.action_id {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.relationship {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.offset {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.action_id.as_ref()),
+            4 => out.opt(self.relationship.as_ref()),
+            5 => out.choice(self.offset.as_ref()),
             _ => {}
         }
     }
@@ -3022,31 +2638,11 @@ impl crate::fhirpath::Reflect for PlanDefinitionActionParticipant {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.role.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.role.as_deref()),
             _ => {}
         }
     }
@@ -3179,31 +2775,11 @@ impl crate::fhirpath::Reflect for PlanDefinitionActionDynamicValue {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.path {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.expression.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.path.as_ref()),
+            4 => out.opt(self.expression.as_deref()),
             _ => {}
         }
     }

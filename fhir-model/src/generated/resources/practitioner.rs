@@ -291,96 +291,24 @@ impl crate::fhirpath::Reflect for Practitioner {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.active {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.name {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.telecom {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.address {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.gender {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.birth_date {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.photo {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.qualification {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.communication {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.many(&self.name),
+            11 => out.many(&self.telecom),
+            12 => out.many(&self.address),
+            13 => out.opt(self.gender.as_ref()),
+            14 => out.opt(self.birth_date.as_ref()),
+            15 => out.many(&self.photo),
+            16 => out.many(&self.qualification),
+            17 => out.many(&self.communication),
             _ => {}
         }
     }
@@ -581,41 +509,13 @@ impl crate::fhirpath::Reflect for PractitionerQualification {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.issuer.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.identifier),
+            4 => out.opt(self.code.as_deref()),
+            5 => out.opt(self.period.as_deref()),
+            6 => out.opt(self.issuer.as_deref()),
             _ => {}
         }
     }

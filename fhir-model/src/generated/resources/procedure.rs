@@ -805,186 +805,42 @@ impl crate::fhirpath::Reflect for Procedure {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.instantiates_canonical {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.instantiates_uri {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.part_of {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.status_reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.performed {
-                    out.choice(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.recorder.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.asserter.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.performer {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = self.location.as_deref() {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.body_site {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = self.outcome.as_deref() {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.report {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.complication {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.complication_detail {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.follow_up {
-                    out.push(v)
-                }
-            }
-            32 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            33 => {
-                for v in &self.focal_device {
-                    out.push(v)
-                }
-            }
-            34 => {
-                for v in &self.used_reference {
-                    out.push(v)
-                }
-            }
-            35 => {
-                for v in &self.used_code {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates_canonical),
+            10 => out.many(&self.instantiates_uri),
+            11 => out.many(&self.based_on),
+            12 => out.many(&self.part_of),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.status_reason.as_deref()),
+            15 => out.opt(self.category.as_deref()),
+            16 => out.opt(self.code.as_deref()),
+            17 => out.opt(self.subject.as_deref()),
+            18 => out.opt(self.encounter.as_deref()),
+            19 => out.choice(self.performed.as_ref()),
+            20 => out.opt(self.recorder.as_deref()),
+            21 => out.opt(self.asserter.as_deref()),
+            22 => out.many(&self.performer),
+            23 => out.opt(self.location.as_deref()),
+            24 => out.many(&self.reason_code),
+            25 => out.many(&self.reason_reference),
+            26 => out.many(&self.body_site),
+            27 => out.opt(self.outcome.as_deref()),
+            28 => out.many(&self.report),
+            29 => out.many(&self.complication),
+            30 => out.many(&self.complication_detail),
+            31 => out.many(&self.follow_up),
+            32 => out.many(&self.note),
+            33 => out.many(&self.focal_device),
+            34 => out.many(&self.used_reference),
+            35 => out.many(&self.used_code),
             _ => {}
         }
     }
@@ -1317,36 +1173,12 @@ impl crate::fhirpath::Reflect for ProcedurePerformer {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.function.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.actor.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.on_behalf_of.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.function.as_deref()),
+            4 => out.opt(self.actor.as_deref()),
+            5 => out.opt(self.on_behalf_of.as_deref()),
             _ => {}
         }
     }
@@ -1500,31 +1332,11 @@ impl crate::fhirpath::Reflect for ProcedureFocalDevice {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.action.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.manipulated.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.action.as_deref()),
+            4 => out.opt(self.manipulated.as_deref()),
             _ => {}
         }
     }

@@ -350,96 +350,24 @@ impl crate::fhirpath::Reflect for Provenance {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.target {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.occurred {
-                    out.choice(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.recorded {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.policy {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.location.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.reason {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.activity.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.agent {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.entity {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.signature {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.target),
+            9 => out.choice(self.occurred.as_ref()),
+            10 => out.opt(self.recorded.as_ref()),
+            11 => out.many(&self.policy),
+            12 => out.opt(self.location.as_deref()),
+            13 => out.many(&self.reason),
+            14 => out.opt(self.activity.as_deref()),
+            15 => out.many(&self.agent),
+            16 => out.many(&self.entity),
+            17 => out.many(&self.signature),
             _ => {}
         }
     }
@@ -782,41 +710,13 @@ impl crate::fhirpath::Reflect for ProvenanceAgent {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.role {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.who.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.on_behalf_of.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.role),
+            5 => out.opt(self.who.as_deref()),
+            6 => out.opt(self.on_behalf_of.as_deref()),
             _ => {}
         }
     }
@@ -980,36 +880,12 @@ impl crate::fhirpath::Reflect for ProvenanceEntity {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.role {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.what.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.agent {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.role.as_ref()),
+            4 => out.opt(self.what.as_deref()),
+            5 => out.many(&self.agent),
             _ => {}
         }
     }

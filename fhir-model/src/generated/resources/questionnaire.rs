@@ -487,156 +487,36 @@ impl crate::fhirpath::Reflect for Questionnaire {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.derived_from {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.subject_type {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.approval_date {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = &self.last_review_date {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = self.effective_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.code {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.item {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.many(&self.derived_from),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.experimental.as_ref()),
+            16 => out.many(&self.subject_type),
+            17 => out.opt(self.date.as_ref()),
+            18 => out.opt(self.publisher.as_ref()),
+            19 => out.many(&self.contact),
+            20 => out.opt(self.description.as_ref()),
+            21 => out.many(&self.use_context),
+            22 => out.many(&self.jurisdiction),
+            23 => out.opt(self.purpose.as_ref()),
+            24 => out.opt(self.copyright.as_ref()),
+            25 => out.opt(self.approval_date.as_ref()),
+            26 => out.opt(self.last_review_date.as_ref()),
+            27 => out.opt(self.effective_period.as_deref()),
+            28 => out.many(&self.code),
+            29 => out.many(&self.item),
             _ => {}
         }
     }
@@ -1018,101 +898,25 @@ impl crate::fhirpath::Reflect for QuestionnaireItem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.link_id {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.definition {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.code {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.prefix {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.enable_when {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.enable_behavior {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.required {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.repeats {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.read_only {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.max_length {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.answer_value_set {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.answer_option {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.initial {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.item {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.link_id.as_ref()),
+            4 => out.opt(self.definition.as_ref()),
+            5 => out.many(&self.code),
+            6 => out.opt(self.prefix.as_ref()),
+            7 => out.opt(self.text.as_ref()),
+            8 => out.opt(self.type_.as_ref()),
+            9 => out.many(&self.enable_when),
+            10 => out.opt(self.enable_behavior.as_ref()),
+            11 => out.opt(self.required.as_ref()),
+            12 => out.opt(self.repeats.as_ref()),
+            13 => out.opt(self.read_only.as_ref()),
+            14 => out.opt(self.max_length.as_ref()),
+            15 => out.opt(self.answer_value_set.as_ref()),
+            16 => out.many(&self.answer_option),
+            17 => out.many(&self.initial),
+            18 => out.many(&self.item),
             _ => {}
         }
     }
@@ -1454,36 +1258,12 @@ impl crate::fhirpath::Reflect for QuestionnaireItemEnableWhen {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.question {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.operator {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.answer {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.question.as_ref()),
+            4 => out.opt(self.operator.as_ref()),
+            5 => out.choice(self.answer.as_ref()),
             _ => {}
         }
     }
@@ -1893,31 +1673,11 @@ impl crate::fhirpath::Reflect for QuestionnaireItemAnswerOption {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.initial_selected {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.value.as_ref()),
+            4 => out.opt(self.initial_selected.as_ref()),
             _ => {}
         }
     }
@@ -2351,26 +2111,10 @@ impl crate::fhirpath::Reflect for QuestionnaireItemInitial {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.value.as_ref()),
             _ => {}
         }
     }

@@ -407,101 +407,25 @@ impl crate::fhirpath::Reflect for QuestionnaireResponse {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.part_of {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.questionnaire {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.authored {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.author.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.source.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.item {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.identifier.as_deref()),
+            9 => out.many(&self.based_on),
+            10 => out.many(&self.part_of),
+            11 => out.opt(self.questionnaire.as_ref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.subject.as_deref()),
+            14 => out.opt(self.encounter.as_deref()),
+            15 => out.opt(self.authored.as_ref()),
+            16 => out.opt(self.author.as_deref()),
+            17 => out.opt(self.source.as_deref()),
+            18 => out.many(&self.item),
             _ => {}
         }
     }
@@ -714,46 +638,14 @@ impl crate::fhirpath::Reflect for QuestionnaireResponseItem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.link_id {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.definition {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.text {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.answer {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.item {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.link_id.as_ref()),
+            4 => out.opt(self.definition.as_ref()),
+            5 => out.opt(self.text.as_ref()),
+            6 => out.many(&self.answer),
+            7 => out.many(&self.item),
             _ => {}
         }
     }
@@ -1062,31 +954,11 @@ impl crate::fhirpath::Reflect for QuestionnaireResponseItemAnswer {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
-            4 => {
-                for v in &self.item {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.value.as_ref()),
+            4 => out.many(&self.item),
             _ => {}
         }
     }

@@ -336,106 +336,26 @@ impl crate::fhirpath::Reflect for RelatedPerson {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.active {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.relationship {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.name {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.telecom {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.gender {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.birth_date {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.address {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.photo {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.communication {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.opt(self.patient.as_deref()),
+            11 => out.many(&self.relationship),
+            12 => out.many(&self.name),
+            13 => out.many(&self.telecom),
+            14 => out.opt(self.gender.as_ref()),
+            15 => out.opt(self.birth_date.as_ref()),
+            16 => out.many(&self.address),
+            17 => out.many(&self.photo),
+            18 => out.opt(self.period.as_deref()),
+            19 => out.many(&self.communication),
             _ => {}
         }
     }
@@ -608,31 +528,11 @@ impl crate::fhirpath::Reflect for RelatedPersonCommunication {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.language.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.preferred {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.language.as_deref()),
+            4 => out.opt(self.preferred.as_ref()),
             _ => {}
         }
     }

@@ -506,136 +506,32 @@ impl crate::fhirpath::Reflect for RequestGroup {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.instantiates_canonical {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.instantiates_uri {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.replaces {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.group_identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.intent {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.priority {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.authored_on {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.author.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.action {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates_canonical),
+            10 => out.many(&self.instantiates_uri),
+            11 => out.many(&self.based_on),
+            12 => out.many(&self.replaces),
+            13 => out.opt(self.group_identifier.as_deref()),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.intent.as_ref()),
+            16 => out.opt(self.priority.as_ref()),
+            17 => out.opt(self.code.as_deref()),
+            18 => out.opt(self.subject.as_deref()),
+            19 => out.opt(self.encounter.as_deref()),
+            20 => out.opt(self.authored_on.as_ref()),
+            21 => out.opt(self.author.as_deref()),
+            22 => out.many(&self.reason_code),
+            23 => out.many(&self.reason_reference),
+            24 => out.many(&self.note),
+            25 => out.many(&self.action),
             _ => {}
         }
     }
@@ -1178,116 +1074,28 @@ impl crate::fhirpath::Reflect for RequestGroupAction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.prefix {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.text_equivalent {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.priority {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.code {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.documentation {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.condition {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.related_action {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.timing {
-                    out.choice(v)
-                }
-            }
-            13 => {
-                for v in &self.participant {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.grouping_behavior {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.selection_behavior {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.required_behavior {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.precheck_behavior {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.cardinality_behavior {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.resource.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.action {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.prefix.as_ref()),
+            4 => out.opt(self.title.as_ref()),
+            5 => out.opt(self.description.as_ref()),
+            6 => out.opt(self.text_equivalent.as_ref()),
+            7 => out.opt(self.priority.as_ref()),
+            8 => out.many(&self.code),
+            9 => out.many(&self.documentation),
+            10 => out.many(&self.condition),
+            11 => out.many(&self.related_action),
+            12 => out.choice(self.timing.as_ref()),
+            13 => out.many(&self.participant),
+            14 => out.opt(self.type_.as_deref()),
+            15 => out.opt(self.grouping_behavior.as_ref()),
+            16 => out.opt(self.selection_behavior.as_ref()),
+            17 => out.opt(self.required_behavior.as_ref()),
+            18 => out.opt(self.precheck_behavior.as_ref()),
+            19 => out.opt(self.cardinality_behavior.as_ref()),
+            20 => out.opt(self.resource.as_deref()),
+            21 => out.many(&self.action),
             _ => {}
         }
     }
@@ -1544,31 +1352,11 @@ impl crate::fhirpath::Reflect for RequestGroupActionCondition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.kind {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.expression.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.kind.as_ref()),
+            4 => out.opt(self.expression.as_deref()),
             _ => {}
         }
     }
@@ -1753,36 +1541,12 @@ impl crate::fhirpath::Reflect for RequestGroupActionRelatedAction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.action_id {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.relationship {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.offset {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.action_id.as_ref()),
+            4 => out.opt(self.relationship.as_ref()),
+            5 => out.choice(self.offset.as_ref()),
             _ => {}
         }
     }

@@ -533,166 +533,38 @@ impl crate::fhirpath::Reflect for ResearchStudy {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.protocol {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.part_of {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.primary_purpose_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.phase.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.category {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.focus {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.condition {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.related_artifact {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.keyword {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.location {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.enrollment {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = self.sponsor.as_deref() {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = self.principal_investigator.as_deref() {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.site {
-                    out.push(v)
-                }
-            }
-            28 => {
-                if let Some(v) = self.reason_stopped.as_deref() {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.arm {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.objective {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.title.as_ref()),
+            10 => out.many(&self.protocol),
+            11 => out.many(&self.part_of),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.primary_purpose_type.as_deref()),
+            14 => out.opt(self.phase.as_deref()),
+            15 => out.many(&self.category),
+            16 => out.many(&self.focus),
+            17 => out.many(&self.condition),
+            18 => out.many(&self.contact),
+            19 => out.many(&self.related_artifact),
+            20 => out.many(&self.keyword),
+            21 => out.many(&self.location),
+            22 => out.opt(self.description.as_ref()),
+            23 => out.many(&self.enrollment),
+            24 => out.opt(self.period.as_deref()),
+            25 => out.opt(self.sponsor.as_deref()),
+            26 => out.opt(self.principal_investigator.as_deref()),
+            27 => out.many(&self.site),
+            28 => out.opt(self.reason_stopped.as_deref()),
+            29 => out.many(&self.note),
+            30 => out.many(&self.arm),
+            31 => out.many(&self.objective),
             _ => {}
         }
     }
@@ -881,36 +753,12 @@ impl crate::fhirpath::Reflect for ResearchStudyArm {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.description.as_ref()),
             _ => {}
         }
     }
@@ -1043,31 +891,11 @@ impl crate::fhirpath::Reflect for ResearchStudyObjective {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
             _ => {}
         }
     }

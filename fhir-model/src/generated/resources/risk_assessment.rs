@@ -480,131 +480,31 @@ impl crate::fhirpath::Reflect for RiskAssessment {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.based_on.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.parent.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.method.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.occurrence {
-                    out.choice(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.condition.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.performer.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.basis {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.prediction {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.mitigation {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.based_on.as_deref()),
+            10 => out.opt(self.parent.as_deref()),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.method.as_deref()),
+            13 => out.opt(self.code.as_deref()),
+            14 => out.opt(self.subject.as_deref()),
+            15 => out.opt(self.encounter.as_deref()),
+            16 => out.choice(self.occurrence.as_ref()),
+            17 => out.opt(self.condition.as_deref()),
+            18 => out.opt(self.performer.as_deref()),
+            19 => out.many(&self.reason_code),
+            20 => out.many(&self.reason_reference),
+            21 => out.many(&self.basis),
+            22 => out.many(&self.prediction),
+            23 => out.opt(self.mitigation.as_ref()),
+            24 => out.many(&self.note),
             _ => {}
         }
     }
@@ -915,51 +815,15 @@ impl crate::fhirpath::Reflect for RiskAssessmentPrediction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.outcome.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.probability {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.qualitative_risk.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.relative_risk {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.when {
-                    out.choice(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.rationale {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.outcome.as_deref()),
+            4 => out.choice(self.probability.as_ref()),
+            5 => out.opt(self.qualitative_risk.as_deref()),
+            6 => out.opt(self.relative_risk.as_ref()),
+            7 => out.choice(self.when.as_ref()),
+            8 => out.opt(self.rationale.as_ref()),
             _ => {}
         }
     }

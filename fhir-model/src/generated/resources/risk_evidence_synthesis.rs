@@ -612,201 +612,45 @@ impl crate::fhirpath::Reflect for RiskEvidenceSynthesis {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.approval_date {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.last_review_date {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = self.effective_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.topic {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.author {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.editor {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.reviewer {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.endorser {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.related_artifact {
-                    out.push(v)
-                }
-            }
-            31 => {
-                if let Some(v) = self.synthesis_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            32 => {
-                if let Some(v) = self.study_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            33 => {
-                if let Some(v) = self.population.as_deref() {
-                    out.push(v)
-                }
-            }
-            34 => {
-                if let Some(v) = self.exposure.as_deref() {
-                    out.push(v)
-                }
-            }
-            35 => {
-                if let Some(v) = self.outcome.as_deref() {
-                    out.push(v)
-                }
-            }
-            36 => {
-                if let Some(v) = self.sample_size.as_deref() {
-                    out.push(v)
-                }
-            }
-            37 => {
-                if let Some(v) = self.risk_estimate.as_deref() {
-                    out.push(v)
-                }
-            }
-            38 => {
-                for v in &self.certainty {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.publisher.as_ref()),
+            16 => out.many(&self.contact),
+            17 => out.opt(self.description.as_ref()),
+            18 => out.many(&self.note),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.copyright.as_ref()),
+            22 => out.opt(self.approval_date.as_ref()),
+            23 => out.opt(self.last_review_date.as_ref()),
+            24 => out.opt(self.effective_period.as_deref()),
+            25 => out.many(&self.topic),
+            26 => out.many(&self.author),
+            27 => out.many(&self.editor),
+            28 => out.many(&self.reviewer),
+            29 => out.many(&self.endorser),
+            30 => out.many(&self.related_artifact),
+            31 => out.opt(self.synthesis_type.as_deref()),
+            32 => out.opt(self.study_type.as_deref()),
+            33 => out.opt(self.population.as_deref()),
+            34 => out.opt(self.exposure.as_deref()),
+            35 => out.opt(self.outcome.as_deref()),
+            36 => out.opt(self.sample_size.as_deref()),
+            37 => out.opt(self.risk_estimate.as_deref()),
+            38 => out.many(&self.certainty),
             _ => {}
         }
     }
@@ -1015,36 +859,12 @@ impl crate::fhirpath::Reflect for RiskEvidenceSynthesisSampleSize {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.number_of_studies {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.number_of_participants {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.number_of_studies.as_ref()),
+            5 => out.opt(self.number_of_participants.as_ref()),
             _ => {}
         }
     }
@@ -1269,56 +1089,16 @@ impl crate::fhirpath::Reflect for RiskEvidenceSynthesisRiskEstimate {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.unit_of_measure.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.denominator_count {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.numerator_count {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.precision_estimate {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.value.as_ref()),
+            6 => out.opt(self.unit_of_measure.as_deref()),
+            7 => out.opt(self.denominator_count.as_ref()),
+            8 => out.opt(self.numerator_count.as_ref()),
+            9 => out.many(&self.precision_estimate),
             _ => {}
         }
     }
@@ -1477,41 +1257,13 @@ impl crate::fhirpath::Reflect for RiskEvidenceSynthesisRiskEstimatePrecisionEsti
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.level {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.from {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.to {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.level.as_ref()),
+            5 => out.opt(self.from.as_ref()),
+            6 => out.opt(self.to.as_ref()),
             _ => {}
         }
     }
@@ -1659,36 +1411,12 @@ impl crate::fhirpath::Reflect for RiskEvidenceSynthesisCertainty {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.rating {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.certainty_subcomponent {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.rating),
+            4 => out.many(&self.note),
+            5 => out.many(&self.certainty_subcomponent),
             _ => {}
         }
     }
@@ -1830,36 +1558,12 @@ impl crate::fhirpath::Reflect for RiskEvidenceSynthesisCertaintyCertaintySubcomp
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.rating {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.rating),
+            5 => out.many(&self.note),
             _ => {}
         }
     }

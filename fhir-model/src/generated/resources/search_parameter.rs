@@ -587,176 +587,40 @@ impl crate::fhirpath::Reflect for SearchParameter {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.derived_from {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.base {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.expression {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.xpath {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = &self.xpath_usage {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.target {
-                    out.push(v)
-                }
-            }
-            28 => {
-                if let Some(v) = &self.multiple_or {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = &self.multiple_and {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.comparator {
-                    out.push(v)
-                }
-            }
-            31 => {
-                for v in &self.modifier {
-                    out.push(v)
-                }
-            }
-            32 => {
-                for v in &self.chain {
-                    out.push(v)
-                }
-            }
-            33 => {
-                for v in &self.component {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.version.as_ref()),
+            10 => out.opt(self.name.as_ref()),
+            11 => out.opt(self.derived_from.as_ref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.experimental.as_ref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.publisher.as_ref()),
+            16 => out.many(&self.contact),
+            17 => out.opt(self.description.as_ref()),
+            18 => out.many(&self.use_context),
+            19 => out.many(&self.jurisdiction),
+            20 => out.opt(self.purpose.as_ref()),
+            21 => out.opt(self.code.as_ref()),
+            22 => out.many(&self.base),
+            23 => out.opt(self.type_.as_ref()),
+            24 => out.opt(self.expression.as_ref()),
+            25 => out.opt(self.xpath.as_ref()),
+            26 => out.opt(self.xpath_usage.as_ref()),
+            27 => out.many(&self.target),
+            28 => out.opt(self.multiple_or.as_ref()),
+            29 => out.opt(self.multiple_and.as_ref()),
+            30 => out.many(&self.comparator),
+            31 => out.many(&self.modifier),
+            32 => out.many(&self.chain),
+            33 => out.many(&self.component),
             _ => {}
         }
     }
@@ -941,31 +805,11 @@ impl crate::fhirpath::Reflect for SearchParameterComponent {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.definition {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.expression {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.definition.as_ref()),
+            4 => out.opt(self.expression.as_ref()),
             _ => {}
         }
     }

@@ -355,101 +355,25 @@ impl crate::fhirpath::Reflect for Slot {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.service_category {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.service_type {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.specialty {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.appointment_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.schedule.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.start {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.end {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.overbooked {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.service_category),
+            10 => out.many(&self.service_type),
+            11 => out.many(&self.specialty),
+            12 => out.opt(self.appointment_type.as_deref()),
+            13 => out.opt(self.schedule.as_deref()),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.start.as_ref()),
+            16 => out.opt(self.end.as_ref()),
+            17 => out.opt(self.overbooked.as_ref()),
+            18 => out.opt(self.comment.as_ref()),
             _ => {}
         }
     }

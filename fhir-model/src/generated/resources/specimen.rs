@@ -368,111 +368,27 @@ impl crate::fhirpath::Reflect for Specimen {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.accession_identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.subject.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.received_time {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.parent {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.request {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.collection.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.processing {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.container {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.condition {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.accession_identifier.as_deref()),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.opt(self.type_.as_deref()),
+            12 => out.opt(self.subject.as_deref()),
+            13 => out.opt(self.received_time.as_ref()),
+            14 => out.many(&self.parent),
+            15 => out.many(&self.request),
+            16 => out.opt(self.collection.as_deref()),
+            17 => out.many(&self.processing),
+            18 => out.many(&self.container),
+            19 => out.many(&self.condition),
+            20 => out.many(&self.note),
             _ => {}
         }
     }
@@ -737,56 +653,16 @@ impl crate::fhirpath::Reflect for SpecimenCollection {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.collector.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.collected {
-                    out.choice(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.duration.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.method.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.body_site.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.fasting_status {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.collector.as_deref()),
+            4 => out.choice(self.collected.as_ref()),
+            5 => out.opt(self.duration.as_deref()),
+            6 => out.opt(self.quantity.as_deref()),
+            7 => out.opt(self.method.as_deref()),
+            8 => out.opt(self.body_site.as_deref()),
+            9 => out.choice(self.fasting_status.as_ref()),
             _ => {}
         }
     }
@@ -1105,41 +981,13 @@ impl crate::fhirpath::Reflect for SpecimenProcessing {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.procedure.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.additive {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.time {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.procedure.as_deref()),
+            5 => out.many(&self.additive),
+            6 => out.choice(self.time.as_ref()),
             _ => {}
         }
     }
@@ -1400,51 +1248,15 @@ impl crate::fhirpath::Reflect for SpecimenContainer {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.capacity.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.specimen_quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.additive {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.identifier),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.opt(self.type_.as_deref()),
+            6 => out.opt(self.capacity.as_deref()),
+            7 => out.opt(self.specimen_quantity.as_deref()),
+            8 => out.choice(self.additive.as_ref()),
             _ => {}
         }
     }

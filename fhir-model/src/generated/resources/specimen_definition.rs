@@ -249,76 +249,20 @@ impl crate::fhirpath::Reflect for SpecimenDefinition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.type_collected.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.patient_preparation {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.time_aspect {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.collection {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.type_tested {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.identifier.as_deref()),
+            9 => out.opt(self.type_collected.as_deref()),
+            10 => out.many(&self.patient_preparation),
+            11 => out.opt(self.time_aspect.as_ref()),
+            12 => out.many(&self.collection),
+            13 => out.many(&self.type_tested),
             _ => {}
         }
     }
@@ -570,61 +514,17 @@ impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTested {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.is_derived {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.preference {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.container.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.requirement {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.retention_time.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.rejection_criterion {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.handling {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.is_derived.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.preference.as_ref()),
+            6 => out.opt(self.container.as_deref()),
+            7 => out.opt(self.requirement.as_ref()),
+            8 => out.opt(self.retention_time.as_deref()),
+            9 => out.many(&self.rejection_criterion),
+            10 => out.many(&self.handling),
             _ => {}
         }
     }
@@ -854,61 +754,17 @@ impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTestedContainer {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.material.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.cap.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.capacity.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.minimum_volume {
-                    out.choice(v)
-                }
-            }
-            9 => {
-                for v in &self.additive {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.preparation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.material.as_deref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.cap.as_deref()),
+            6 => out.opt(self.description.as_ref()),
+            7 => out.opt(self.capacity.as_deref()),
+            8 => out.choice(self.minimum_volume.as_ref()),
+            9 => out.many(&self.additive),
+            10 => out.opt(self.preparation.as_ref()),
             _ => {}
         }
     }
@@ -1120,26 +976,10 @@ impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTestedContainerAdditive 
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.additive {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.additive.as_ref()),
             _ => {}
         }
     }
@@ -1369,41 +1209,13 @@ impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTestedHandling {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.temperature_qualifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.temperature_range.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.max_duration.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.instruction {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.temperature_qualifier.as_deref()),
+            4 => out.opt(self.temperature_range.as_deref()),
+            5 => out.opt(self.max_duration.as_deref()),
+            6 => out.opt(self.instruction.as_ref()),
             _ => {}
         }
     }

@@ -602,181 +602,41 @@ impl crate::fhirpath::Reflect for StructureDefinition {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.keyword {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.fhir_version {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.mapping {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = &self.kind {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = &self.abstract_ {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.context {
-                    out.push(v)
-                }
-            }
-            29 => {
-                for v in &self.context_invariant {
-                    out.push(v)
-                }
-            }
-            30 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            31 => {
-                if let Some(v) = &self.base_definition {
-                    out.push(v)
-                }
-            }
-            32 => {
-                if let Some(v) = &self.derivation {
-                    out.push(v)
-                }
-            }
-            33 => {
-                if let Some(v) = self.snapshot.as_deref() {
-                    out.push(v)
-                }
-            }
-            34 => {
-                if let Some(v) = self.differential.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.experimental.as_ref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.publisher.as_ref()),
+            17 => out.many(&self.contact),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.purpose.as_ref()),
+            22 => out.opt(self.copyright.as_ref()),
+            23 => out.many(&self.keyword),
+            24 => out.opt(self.fhir_version.as_ref()),
+            25 => out.many(&self.mapping),
+            26 => out.opt(self.kind.as_ref()),
+            27 => out.opt(self.abstract_.as_ref()),
+            28 => out.many(&self.context),
+            29 => out.many(&self.context_invariant),
+            30 => out.opt(self.type_.as_ref()),
+            31 => out.opt(self.base_definition.as_ref()),
+            32 => out.opt(self.derivation.as_ref()),
+            33 => out.opt(self.snapshot.as_deref()),
+            34 => out.opt(self.differential.as_deref()),
             _ => {}
         }
     }
@@ -980,41 +840,13 @@ impl crate::fhirpath::Reflect for StructureDefinitionMapping {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.identity {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.uri {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identity.as_ref()),
+            4 => out.opt(self.uri.as_ref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.comment.as_ref()),
             _ => {}
         }
     }
@@ -1172,31 +1004,11 @@ impl crate::fhirpath::Reflect for StructureDefinitionContext {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.expression {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.expression.as_ref()),
             _ => {}
         }
     }
@@ -1329,26 +1141,10 @@ impl crate::fhirpath::Reflect for StructureDefinitionSnapshot {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.element {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.element),
             _ => {}
         }
     }
@@ -1481,26 +1277,10 @@ impl crate::fhirpath::Reflect for StructureDefinitionDifferential {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.element {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.element),
             _ => {}
         }
     }

@@ -440,136 +440,32 @@ impl crate::fhirpath::Reflect for StructureMap {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.structure {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.import {
-                    out.push(v)
-                }
-            }
-            25 => {
-                for v in &self.group {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.experimental.as_ref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.publisher.as_ref()),
+            17 => out.many(&self.contact),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.purpose.as_ref()),
+            22 => out.opt(self.copyright.as_ref()),
+            23 => out.many(&self.structure),
+            24 => out.many(&self.import),
+            25 => out.many(&self.group),
             _ => {}
         }
     }
@@ -780,41 +676,13 @@ impl crate::fhirpath::Reflect for StructureMapStructure {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.mode {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.alias {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.documentation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.url.as_ref()),
+            4 => out.opt(self.mode.as_ref()),
+            5 => out.opt(self.alias.as_ref()),
+            6 => out.opt(self.documentation.as_ref()),
             _ => {}
         }
     }
@@ -1033,51 +901,15 @@ impl crate::fhirpath::Reflect for StructureMapGroup {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.extends {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.type_mode {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.documentation {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.input {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.rule {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.extends.as_ref()),
+            5 => out.opt(self.type_mode.as_ref()),
+            6 => out.opt(self.documentation.as_ref()),
+            7 => out.many(&self.input),
+            8 => out.many(&self.rule),
             _ => {}
         }
     }
@@ -1261,41 +1093,13 @@ impl crate::fhirpath::Reflect for StructureMapGroupInput {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.mode {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.documentation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
+            5 => out.opt(self.mode.as_ref()),
+            6 => out.opt(self.documentation.as_ref()),
             _ => {}
         }
     }
@@ -1494,51 +1298,15 @@ impl crate::fhirpath::Reflect for StructureMapGroupRule {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.source {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.target {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.rule {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.dependent {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.documentation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.many(&self.source),
+            5 => out.many(&self.target),
+            6 => out.many(&self.rule),
+            7 => out.many(&self.dependent),
+            8 => out.opt(self.documentation.as_ref()),
             _ => {}
         }
     }
@@ -2467,76 +2235,20 @@ impl crate::fhirpath::Reflect for StructureMapGroupRuleSource {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.context {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.min {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.max {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.default_value {
-                    out.choice(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.element {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.list_mode {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.variable {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.condition {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.check {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.log_message {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.context.as_ref()),
+            4 => out.opt(self.min.as_ref()),
+            5 => out.opt(self.max.as_ref()),
+            6 => out.opt(self.type_.as_ref()),
+            7 => out.choice(self.default_value.as_ref()),
+            8 => out.opt(self.element.as_ref()),
+            9 => out.opt(self.list_mode.as_ref()),
+            10 => out.opt(self.variable.as_ref()),
+            11 => out.opt(self.condition.as_ref()),
+            12 => out.opt(self.check.as_ref()),
+            13 => out.opt(self.log_message.as_ref()),
             _ => {}
         }
     }
@@ -3398,61 +3110,17 @@ impl crate::fhirpath::Reflect for StructureMapGroupRuleTarget {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.context {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.context_type {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.element {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.variable {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.list_mode {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.list_rule_id {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.transform {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.parameter {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.context.as_ref()),
+            4 => out.opt(self.context_type.as_ref()),
+            5 => out.opt(self.element.as_ref()),
+            6 => out.opt(self.variable.as_ref()),
+            7 => out.many(&self.list_mode),
+            8 => out.opt(self.list_rule_id.as_ref()),
+            9 => out.opt(self.transform.as_ref()),
+            10 => out.many(&self.parameter),
             _ => {}
         }
     }
@@ -3696,26 +3364,10 @@ impl crate::fhirpath::Reflect for StructureMapGroupRuleTargetParameter {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.value.as_ref()),
             _ => {}
         }
     }
@@ -3972,31 +3624,11 @@ impl crate::fhirpath::Reflect for StructureMapGroupRuleDependent {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.variable {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.many(&self.variable),
             _ => {}
         }
     }

@@ -306,81 +306,21 @@ impl crate::fhirpath::Reflect for Subscription {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.end {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.reason {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.criteria {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.error {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.channel.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.status.as_ref()),
+            9 => out.many(&self.contact),
+            10 => out.opt(self.end.as_ref()),
+            11 => out.opt(self.reason.as_ref()),
+            12 => out.opt(self.criteria.as_ref()),
+            13 => out.opt(self.error.as_ref()),
+            14 => out.opt(self.channel.as_deref()),
             _ => {}
         }
     }
@@ -588,41 +528,13 @@ impl crate::fhirpath::Reflect for SubscriptionChannel {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.endpoint {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.payload {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.header {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.endpoint.as_ref()),
+            5 => out.opt(self.payload.as_ref()),
+            6 => out.many(&self.header),
             _ => {}
         }
     }

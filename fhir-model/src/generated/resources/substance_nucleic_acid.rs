@@ -274,71 +274,19 @@ impl crate::fhirpath::Reflect for SubstanceNucleicAcid {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.sequence_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.number_of_subunits {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.area_of_hybridisation {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.oligo_nucleotide_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.subunit {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.sequence_type.as_deref()),
+            9 => out.opt(self.number_of_subunits.as_ref()),
+            10 => out.opt(self.area_of_hybridisation.as_ref()),
+            11 => out.opt(self.oligo_nucleotide_type.as_deref()),
+            12 => out.many(&self.subunit),
             _ => {}
         }
     }
@@ -574,61 +522,17 @@ impl crate::fhirpath::Reflect for SubstanceNucleicAcidSubunit {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.subunit {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.length {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.sequence_attachment.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.five_prime.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.three_prime.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.linkage {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.sugar {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.subunit.as_ref()),
+            4 => out.opt(self.sequence.as_ref()),
+            5 => out.opt(self.length.as_ref()),
+            6 => out.opt(self.sequence_attachment.as_deref()),
+            7 => out.opt(self.five_prime.as_deref()),
+            8 => out.opt(self.three_prime.as_deref()),
+            9 => out.many(&self.linkage),
+            10 => out.many(&self.sugar),
             _ => {}
         }
     }
@@ -787,41 +691,13 @@ impl crate::fhirpath::Reflect for SubstanceNucleicAcidSubunitLinkage {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.connectivity {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.residue_site {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.connectivity.as_ref()),
+            4 => out.opt(self.identifier.as_deref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.residue_site.as_ref()),
             _ => {}
         }
     }
@@ -967,36 +843,12 @@ impl crate::fhirpath::Reflect for SubstanceNucleicAcidSubunitSugar {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.residue_site {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_deref()),
+            4 => out.opt(self.name.as_ref()),
+            5 => out.opt(self.residue_site.as_ref()),
             _ => {}
         }
     }

@@ -253,76 +253,20 @@ impl crate::fhirpath::Reflect for SubstancePolymer {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.class.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.geometry.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.copolymer_connectivity {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.modification {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.monomer_set {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.repeat {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.class.as_deref()),
+            9 => out.opt(self.geometry.as_deref()),
+            10 => out.many(&self.copolymer_connectivity),
+            11 => out.many(&self.modification),
+            12 => out.many(&self.monomer_set),
+            13 => out.many(&self.repeat),
             _ => {}
         }
     }
@@ -482,31 +426,11 @@ impl crate::fhirpath::Reflect for SubstancePolymerMonomerSet {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.ratio_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.starting_material {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.ratio_type.as_deref()),
+            4 => out.many(&self.starting_material),
             _ => {}
         }
     }
@@ -661,41 +585,13 @@ impl crate::fhirpath::Reflect for SubstancePolymerMonomerSetStartingMaterial {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.material.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.is_defining {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.amount.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.material.as_deref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.is_defining.as_ref()),
+            6 => out.opt(self.amount.as_deref()),
             _ => {}
         }
     }
@@ -881,41 +777,13 @@ impl crate::fhirpath::Reflect for SubstancePolymerRepeat {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.number_of_units {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.average_molecular_formula {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.repeat_unit_amount_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.repeat_unit {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.number_of_units.as_ref()),
+            4 => out.opt(self.average_molecular_formula.as_ref()),
+            5 => out.opt(self.repeat_unit_amount_type.as_deref()),
+            6 => out.many(&self.repeat_unit),
             _ => {}
         }
     }
@@ -1111,46 +979,14 @@ impl crate::fhirpath::Reflect for SubstancePolymerRepeatRepeatUnit {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.orientation_of_polymerisation.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.repeat_unit {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.amount.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.degree_of_polymerisation {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.structural_representation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.orientation_of_polymerisation.as_deref()),
+            4 => out.opt(self.repeat_unit.as_ref()),
+            5 => out.opt(self.amount.as_deref()),
+            6 => out.many(&self.degree_of_polymerisation),
+            7 => out.many(&self.structural_representation),
             _ => {}
         }
     }
@@ -1283,31 +1119,11 @@ for SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.degree.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.amount.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.degree.as_deref()),
+            4 => out.opt(self.amount.as_deref()),
             _ => {}
         }
     }
@@ -1459,36 +1275,12 @@ for SubstancePolymerRepeatRepeatUnitStructuralRepresentation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.representation {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.attachment.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.representation.as_ref()),
+            5 => out.opt(self.attachment.as_deref()),
             _ => {}
         }
     }

@@ -261,66 +261,18 @@ impl crate::fhirpath::Reflect for SubstanceProtein {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.sequence_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.number_of_subunits {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.disulfide_linkage {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.subunit {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.sequence_type.as_deref()),
+            9 => out.opt(self.number_of_subunits.as_ref()),
+            10 => out.many(&self.disulfide_linkage),
+            11 => out.many(&self.subunit),
             _ => {}
         }
     }
@@ -614,61 +566,17 @@ impl crate::fhirpath::Reflect for SubstanceProteinSubunit {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.subunit {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.sequence {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.length {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.sequence_attachment.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.n_terminal_modification_id.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.n_terminal_modification {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.c_terminal_modification_id.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.c_terminal_modification {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.subunit.as_ref()),
+            4 => out.opt(self.sequence.as_ref()),
+            5 => out.opt(self.length.as_ref()),
+            6 => out.opt(self.sequence_attachment.as_deref()),
+            7 => out.opt(self.n_terminal_modification_id.as_deref()),
+            8 => out.opt(self.n_terminal_modification.as_ref()),
+            9 => out.opt(self.c_terminal_modification_id.as_deref()),
+            10 => out.opt(self.c_terminal_modification.as_ref()),
             _ => {}
         }
     }

@@ -232,71 +232,19 @@ impl crate::fhirpath::Reflect for SubstanceReferenceInformation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.gene {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.gene_element {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.classification {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.target {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.comment.as_ref()),
+            9 => out.many(&self.gene),
+            10 => out.many(&self.gene_element),
+            11 => out.many(&self.classification),
+            12 => out.many(&self.target),
             _ => {}
         }
     }
@@ -482,36 +430,12 @@ impl crate::fhirpath::Reflect for SubstanceReferenceInformationGene {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.gene_sequence_origin.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.gene.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.source {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.gene_sequence_origin.as_deref()),
+            4 => out.opt(self.gene.as_deref()),
+            5 => out.many(&self.source),
             _ => {}
         }
     }
@@ -663,36 +587,12 @@ impl crate::fhirpath::Reflect for SubstanceReferenceInformationGeneElement {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.element.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.source {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.element.as_deref()),
+            5 => out.many(&self.source),
             _ => {}
         }
     }
@@ -855,41 +755,13 @@ impl crate::fhirpath::Reflect for SubstanceReferenceInformationClassification {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.domain.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.classification.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.subtype {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.source {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.domain.as_deref()),
+            4 => out.opt(self.classification.as_deref()),
+            5 => out.many(&self.subtype),
+            6 => out.many(&self.source),
             _ => {}
         }
     }
@@ -1135,61 +1007,17 @@ impl crate::fhirpath::Reflect for SubstanceReferenceInformationTarget {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.target.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.interaction.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.organism.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.organism_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.amount {
-                    out.choice(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.amount_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.source {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.target.as_deref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.interaction.as_deref()),
+            6 => out.opt(self.organism.as_deref()),
+            7 => out.opt(self.organism_type.as_deref()),
+            8 => out.choice(self.amount.as_ref()),
+            9 => out.opt(self.amount_type.as_deref()),
+            10 => out.many(&self.source),
             _ => {}
         }
     }

@@ -407,111 +407,27 @@ impl crate::fhirpath::Reflect for SubstanceSourceMaterial {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.source_material_class.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.source_material_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.source_material_state.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.organism_id.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.organism_name {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.parent_substance_id {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.parent_substance_name {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.country_of_origin {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.geographical_location {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.development_stage.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.fraction_description {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.organism.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.part_description {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.source_material_class.as_deref()),
+            9 => out.opt(self.source_material_type.as_deref()),
+            10 => out.opt(self.source_material_state.as_deref()),
+            11 => out.opt(self.organism_id.as_deref()),
+            12 => out.opt(self.organism_name.as_ref()),
+            13 => out.many(&self.parent_substance_id),
+            14 => out.many(&self.parent_substance_name),
+            15 => out.many(&self.country_of_origin),
+            16 => out.many(&self.geographical_location),
+            17 => out.opt(self.development_stage.as_deref()),
+            18 => out.many(&self.fraction_description),
+            19 => out.opt(self.organism.as_deref()),
+            20 => out.many(&self.part_description),
             _ => {}
         }
     }
@@ -671,31 +587,11 @@ impl crate::fhirpath::Reflect for SubstanceSourceMaterialFractionDescription {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.fraction {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.material_type.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.fraction.as_ref()),
+            4 => out.opt(self.material_type.as_deref()),
             _ => {}
         }
     }
@@ -919,61 +815,17 @@ impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganism {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.family.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.genus.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.species.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.intraspecific_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.intraspecific_description {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.author {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.hybrid.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.organism_general.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.family.as_deref()),
+            4 => out.opt(self.genus.as_deref()),
+            5 => out.opt(self.species.as_deref()),
+            6 => out.opt(self.intraspecific_type.as_deref()),
+            7 => out.opt(self.intraspecific_description.as_ref()),
+            8 => out.many(&self.author),
+            9 => out.opt(self.hybrid.as_deref()),
+            10 => out.opt(self.organism_general.as_deref()),
             _ => {}
         }
     }
@@ -1123,31 +975,11 @@ impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganismAuthor {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.author_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.author_description {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.author_type.as_deref()),
+            4 => out.opt(self.author_description.as_ref()),
             _ => {}
         }
     }
@@ -1387,46 +1219,14 @@ impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganismHybrid {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.maternal_organism_id {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.maternal_organism_name {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.paternal_organism_id {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.paternal_organism_name {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.hybrid_type.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.maternal_organism_id.as_ref()),
+            4 => out.opt(self.maternal_organism_name.as_ref()),
+            5 => out.opt(self.paternal_organism_id.as_ref()),
+            6 => out.opt(self.paternal_organism_name.as_ref()),
+            7 => out.opt(self.hybrid_type.as_deref()),
             _ => {}
         }
     }
@@ -1579,41 +1379,13 @@ impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganismOrganismGeneral
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.kingdom.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.phylum.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.class.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.order.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.kingdom.as_deref()),
+            4 => out.opt(self.phylum.as_deref()),
+            5 => out.opt(self.class.as_deref()),
+            6 => out.opt(self.order.as_deref()),
             _ => {}
         }
     }
@@ -1744,31 +1516,11 @@ impl crate::fhirpath::Reflect for SubstanceSourceMaterialPartDescription {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.part.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.part_location.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.part.as_deref()),
+            4 => out.opt(self.part_location.as_deref()),
             _ => {}
         }
     }

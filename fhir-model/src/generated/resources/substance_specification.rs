@@ -461,141 +461,33 @@ impl crate::fhirpath::Reflect for SubstanceSpecification {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.status.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.domain.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.source {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.moiety {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.property {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.reference_information.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.structure.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.code {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.name {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.molecular_weight {
-                    out.push(v)
-                }
-            }
-            22 => {
-                for v in &self.relationship {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = self.nucleic_acid.as_deref() {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = self.polymer.as_deref() {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = self.protein.as_deref() {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = self.source_material.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.identifier.as_deref()),
+            9 => out.opt(self.type_.as_deref()),
+            10 => out.opt(self.status.as_deref()),
+            11 => out.opt(self.domain.as_deref()),
+            12 => out.opt(self.description.as_ref()),
+            13 => out.many(&self.source),
+            14 => out.opt(self.comment.as_ref()),
+            15 => out.many(&self.moiety),
+            16 => out.many(&self.property),
+            17 => out.opt(self.reference_information.as_deref()),
+            18 => out.opt(self.structure.as_deref()),
+            19 => out.many(&self.code),
+            20 => out.many(&self.name),
+            21 => out.many(&self.molecular_weight),
+            22 => out.many(&self.relationship),
+            23 => out.opt(self.nucleic_acid.as_deref()),
+            24 => out.opt(self.polymer.as_deref()),
+            25 => out.opt(self.protein.as_deref()),
+            26 => out.opt(self.source_material.as_deref()),
             _ => {}
         }
     }
@@ -854,56 +746,16 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationMoiety {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.role.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.stereochemistry.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.optical_activity.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.molecular_formula {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.amount {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.role.as_deref()),
+            4 => out.opt(self.identifier.as_deref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.stereochemistry.as_deref()),
+            7 => out.opt(self.optical_activity.as_deref()),
+            8 => out.opt(self.molecular_formula.as_ref()),
+            9 => out.choice(self.amount.as_ref()),
             _ => {}
         }
     }
@@ -1172,46 +1024,14 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationProperty {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.parameters {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.defining_substance {
-                    out.choice(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.amount {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.code.as_deref()),
+            5 => out.opt(self.parameters.as_ref()),
+            6 => out.choice(self.defining_substance.as_ref()),
+            7 => out.choice(self.amount.as_ref()),
             _ => {}
         }
     }
@@ -1601,61 +1421,17 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationStructure {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.stereochemistry.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.optical_activity.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.molecular_formula {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.molecular_formula_by_moiety {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.isotope {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.molecular_weight.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.source {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.representation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.stereochemistry.as_deref()),
+            4 => out.opt(self.optical_activity.as_deref()),
+            5 => out.opt(self.molecular_formula.as_ref()),
+            6 => out.opt(self.molecular_formula_by_moiety.as_ref()),
+            7 => out.many(&self.isotope),
+            8 => out.opt(self.molecular_weight.as_deref()),
+            9 => out.many(&self.source),
+            10 => out.many(&self.representation),
             _ => {}
         }
     }
@@ -1821,46 +1597,14 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationStructureIsotope {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.name.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.substitution.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.half_life.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.molecular_weight.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_deref()),
+            4 => out.opt(self.name.as_deref()),
+            5 => out.opt(self.substitution.as_deref()),
+            6 => out.opt(self.half_life.as_deref()),
+            7 => out.opt(self.molecular_weight.as_deref()),
             _ => {}
         }
     }
@@ -2003,36 +1747,12 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationStructureIsotopeMolecula
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.method.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.amount.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.method.as_deref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.amount.as_deref()),
             _ => {}
         }
     }
@@ -2182,36 +1902,12 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationStructureRepresentation 
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.representation {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.attachment.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.representation.as_ref()),
+            5 => out.opt(self.attachment.as_deref()),
             _ => {}
         }
     }
@@ -2390,46 +2086,14 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationCode {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.status.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.status_date {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.comment {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.source {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.status.as_deref()),
+            5 => out.opt(self.status_date.as_ref()),
+            6 => out.opt(self.comment.as_ref()),
+            7 => out.many(&self.source),
             _ => {}
         }
     }
@@ -2687,76 +2351,20 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationName {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.status.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.preferred {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.language {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.domain {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.synonym {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.translation {
-                    out.push(v)
-                }
-            }
-            12 => {
-                for v in &self.official {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.source {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.status.as_deref()),
+            6 => out.opt(self.preferred.as_ref()),
+            7 => out.many(&self.language),
+            8 => out.many(&self.domain),
+            9 => out.many(&self.jurisdiction),
+            10 => out.many(&self.synonym),
+            11 => out.many(&self.translation),
+            12 => out.many(&self.official),
+            13 => out.many(&self.source),
             _ => {}
         }
     }
@@ -2900,36 +2508,12 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationNameOfficial {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.authority.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.status.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.authority.as_deref()),
+            4 => out.opt(self.status.as_deref()),
+            5 => out.opt(self.date.as_ref()),
             _ => {}
         }
     }
@@ -3197,56 +2781,16 @@ impl crate::fhirpath::Reflect for SubstanceSpecificationRelationship {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.substance {
-                    out.choice(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.relationship.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.is_defining {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.amount {
-                    out.choice(v)
-                }
-            }
-            7 => {
-                if let Some(v) = self.amount_ratio_low_limit.as_deref() {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.amount_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.source {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.substance.as_ref()),
+            4 => out.opt(self.relationship.as_deref()),
+            5 => out.opt(self.is_defining.as_ref()),
+            6 => out.choice(self.amount.as_ref()),
+            7 => out.opt(self.amount_ratio_low_limit.as_deref()),
+            8 => out.opt(self.amount_type.as_deref()),
+            9 => out.many(&self.source),
             _ => {}
         }
     }

@@ -508,121 +508,29 @@ impl crate::fhirpath::Reflect for SupplyRequest {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.category.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.priority {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.item {
-                    out.choice(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.quantity.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.parameter {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.occurrence {
-                    out.choice(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.authored_on {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.requester.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.supplier {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.reason_code {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.reason_reference {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.deliver_from.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.deliver_to.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.category.as_deref()),
+            11 => out.opt(self.priority.as_ref()),
+            12 => out.choice(self.item.as_ref()),
+            13 => out.opt(self.quantity.as_deref()),
+            14 => out.many(&self.parameter),
+            15 => out.choice(self.occurrence.as_ref()),
+            16 => out.opt(self.authored_on.as_ref()),
+            17 => out.opt(self.requester.as_deref()),
+            18 => out.many(&self.supplier),
+            19 => out.many(&self.reason_code),
+            20 => out.many(&self.reason_reference),
+            21 => out.opt(self.deliver_from.as_deref()),
+            22 => out.opt(self.deliver_to.as_deref()),
             _ => {}
         }
     }
@@ -962,31 +870,11 @@ impl crate::fhirpath::Reflect for SupplyRequestParameter {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.choice(self.value.as_ref()),
             _ => {}
         }
     }

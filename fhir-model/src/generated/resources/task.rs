@@ -725,201 +725,45 @@ impl crate::fhirpath::Reflect for Task {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.instantiates_canonical {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.instantiates_uri {
-                    out.push(v)
-                }
-            }
-            11 => {
-                for v in &self.based_on {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.group_identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                for v in &self.part_of {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.status_reason.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = self.business_status.as_deref() {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.intent {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.priority {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.code.as_deref() {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = self.focus.as_deref() {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = self.for_.as_deref() {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = self.execution_period.as_deref() {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.authored_on {
-                    out.push(v)
-                }
-            }
-            26 => {
-                if let Some(v) = &self.last_modified {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = self.requester.as_deref() {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.performer_type {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = self.owner.as_deref() {
-                    out.push(v)
-                }
-            }
-            30 => {
-                if let Some(v) = self.location.as_deref() {
-                    out.push(v)
-                }
-            }
-            31 => {
-                if let Some(v) = self.reason_code.as_deref() {
-                    out.push(v)
-                }
-            }
-            32 => {
-                if let Some(v) = self.reason_reference.as_deref() {
-                    out.push(v)
-                }
-            }
-            33 => {
-                for v in &self.insurance {
-                    out.push(v)
-                }
-            }
-            34 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
-            35 => {
-                for v in &self.relevant_history {
-                    out.push(v)
-                }
-            }
-            36 => {
-                if let Some(v) = self.restriction.as_deref() {
-                    out.push(v)
-                }
-            }
-            37 => {
-                for v in &self.input {
-                    out.push(v)
-                }
-            }
-            38 => {
-                for v in &self.output {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.instantiates_canonical.as_ref()),
+            10 => out.opt(self.instantiates_uri.as_ref()),
+            11 => out.many(&self.based_on),
+            12 => out.opt(self.group_identifier.as_deref()),
+            13 => out.many(&self.part_of),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.status_reason.as_deref()),
+            16 => out.opt(self.business_status.as_deref()),
+            17 => out.opt(self.intent.as_ref()),
+            18 => out.opt(self.priority.as_ref()),
+            19 => out.opt(self.code.as_deref()),
+            20 => out.opt(self.description.as_ref()),
+            21 => out.opt(self.focus.as_deref()),
+            22 => out.opt(self.for_.as_deref()),
+            23 => out.opt(self.encounter.as_deref()),
+            24 => out.opt(self.execution_period.as_deref()),
+            25 => out.opt(self.authored_on.as_ref()),
+            26 => out.opt(self.last_modified.as_ref()),
+            27 => out.opt(self.requester.as_deref()),
+            28 => out.many(&self.performer_type),
+            29 => out.opt(self.owner.as_deref()),
+            30 => out.opt(self.location.as_deref()),
+            31 => out.opt(self.reason_code.as_deref()),
+            32 => out.opt(self.reason_reference.as_deref()),
+            33 => out.many(&self.insurance),
+            34 => out.many(&self.note),
+            35 => out.many(&self.relevant_history),
+            36 => out.opt(self.restriction.as_deref()),
+            37 => out.many(&self.input),
+            38 => out.many(&self.output),
             _ => {}
         }
     }
@@ -1135,36 +979,12 @@ impl crate::fhirpath::Reflect for TaskRestriction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.repetitions {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.period.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.recipient {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.repetitions.as_ref()),
+            4 => out.opt(self.period.as_deref()),
+            5 => out.many(&self.recipient),
             _ => {}
         }
     }
@@ -1997,31 +1817,11 @@ impl crate::fhirpath::Reflect for TaskInput {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.choice(self.value.as_ref()),
             _ => {}
         }
     }
@@ -3456,31 +3256,11 @@ impl crate::fhirpath::Reflect for TaskOutput {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.choice(self.value.as_ref()),
             _ => {}
         }
     }

@@ -501,166 +501,38 @@ impl crate::fhirpath::Reflect for TerminologyCapabilities {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.kind {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = self.software.as_deref() {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = self.implementation.as_deref() {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = &self.locked_date {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.code_system {
-                    out.push(v)
-                }
-            }
-            27 => {
-                if let Some(v) = self.expansion.as_deref() {
-                    out.push(v)
-                }
-            }
-            28 => {
-                if let Some(v) = &self.code_search {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = self.validate_code.as_deref() {
-                    out.push(v)
-                }
-            }
-            30 => {
-                if let Some(v) = self.translation.as_deref() {
-                    out.push(v)
-                }
-            }
-            31 => {
-                if let Some(v) = self.closure.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.version.as_ref()),
+            10 => out.opt(self.name.as_ref()),
+            11 => out.opt(self.title.as_ref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.experimental.as_ref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.publisher.as_ref()),
+            16 => out.many(&self.contact),
+            17 => out.opt(self.description.as_ref()),
+            18 => out.many(&self.use_context),
+            19 => out.many(&self.jurisdiction),
+            20 => out.opt(self.purpose.as_ref()),
+            21 => out.opt(self.copyright.as_ref()),
+            22 => out.opt(self.kind.as_ref()),
+            23 => out.opt(self.software.as_deref()),
+            24 => out.opt(self.implementation.as_deref()),
+            25 => out.opt(self.locked_date.as_ref()),
+            26 => out.many(&self.code_system),
+            27 => out.opt(self.expansion.as_deref()),
+            28 => out.opt(self.code_search.as_ref()),
+            29 => out.opt(self.validate_code.as_deref()),
+            30 => out.opt(self.translation.as_deref()),
+            31 => out.opt(self.closure.as_deref()),
             _ => {}
         }
     }
@@ -838,31 +710,11 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesSoftware {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.version.as_ref()),
             _ => {}
         }
     }
@@ -1013,31 +865,11 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesImplementation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.url.as_ref()),
             _ => {}
         }
     }
@@ -1183,36 +1015,12 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesCodeSystem {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.uri {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.version {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.subsumption {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.uri.as_ref()),
+            4 => out.many(&self.version),
+            5 => out.opt(self.subsumption.as_ref()),
             _ => {}
         }
     }
@@ -1402,51 +1210,15 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesCodeSystemVersion {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.is_default {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.compositional {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.language {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.filter {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.property {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.is_default.as_ref()),
+            5 => out.opt(self.compositional.as_ref()),
+            6 => out.many(&self.language),
+            7 => out.many(&self.filter),
+            8 => out.many(&self.property),
             _ => {}
         }
     }
@@ -1608,31 +1380,11 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesCodeSystemVersionFilter
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.op {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.many(&self.op),
             _ => {}
         }
     }
@@ -1804,46 +1556,14 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesExpansion {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.hierarchical {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.paging {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.incomplete {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.parameter {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.text_filter {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.hierarchical.as_ref()),
+            4 => out.opt(self.paging.as_ref()),
+            5 => out.opt(self.incomplete.as_ref()),
+            6 => out.many(&self.parameter),
+            7 => out.opt(self.text_filter.as_ref()),
             _ => {}
         }
     }
@@ -1994,31 +1714,11 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesExpansionParameter {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.documentation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.documentation.as_ref()),
             _ => {}
         }
     }
@@ -2156,26 +1856,10 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesValidateCode {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.translations {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.translations.as_ref()),
             _ => {}
         }
     }
@@ -2313,26 +1997,10 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesTranslation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.needs_map {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.needs_map.as_ref()),
             _ => {}
         }
     }
@@ -2454,26 +2122,10 @@ impl crate::fhirpath::Reflect for TerminologyCapabilitiesClosure {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.translation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.translation.as_ref()),
             _ => {}
         }
     }

@@ -358,106 +358,26 @@ impl crate::fhirpath::Reflect for TestReport {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.test_script.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.result {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.score {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.tester {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.issued {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.participant {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = self.setup.as_deref() {
-                    out.push(v)
-                }
-            }
-            18 => {
-                for v in &self.test {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = self.teardown.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.identifier.as_deref()),
+            9 => out.opt(self.name.as_ref()),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.opt(self.test_script.as_deref()),
+            12 => out.opt(self.result.as_ref()),
+            13 => out.opt(self.score.as_ref()),
+            14 => out.opt(self.tester.as_ref()),
+            15 => out.opt(self.issued.as_ref()),
+            16 => out.many(&self.participant),
+            17 => out.opt(self.setup.as_deref()),
+            18 => out.many(&self.test),
+            19 => out.opt(self.teardown.as_deref()),
             _ => {}
         }
     }
@@ -655,36 +575,12 @@ impl crate::fhirpath::Reflect for TestReportParticipant {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.type_ {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.uri {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.display {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.uri.as_ref()),
+            5 => out.opt(self.display.as_ref()),
             _ => {}
         }
     }
@@ -817,26 +713,10 @@ impl crate::fhirpath::Reflect for TestReportSetup {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.action {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.action),
             _ => {}
         }
     }
@@ -967,31 +847,11 @@ impl crate::fhirpath::Reflect for TestReportSetupAction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.operation.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.assert.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.operation.as_deref()),
+            4 => out.opt(self.assert.as_deref()),
             _ => {}
         }
     }
@@ -1155,36 +1015,12 @@ impl crate::fhirpath::Reflect for TestReportSetupActionOperation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.result {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.message {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.result.as_ref()),
+            4 => out.opt(self.message.as_ref()),
+            5 => out.opt(self.detail.as_ref()),
             _ => {}
         }
     }
@@ -1348,36 +1184,12 @@ impl crate::fhirpath::Reflect for TestReportSetupActionAssert {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.result {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.message {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.detail {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.result.as_ref()),
+            4 => out.opt(self.message.as_ref()),
+            5 => out.opt(self.detail.as_ref()),
             _ => {}
         }
     }
@@ -1536,36 +1348,12 @@ impl crate::fhirpath::Reflect for TestReportTest {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.action {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.many(&self.action),
             _ => {}
         }
     }
@@ -1696,31 +1484,11 @@ impl crate::fhirpath::Reflect for TestReportTestAction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.operation.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.assert.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.operation.as_deref()),
+            4 => out.opt(self.assert.as_deref()),
             _ => {}
         }
     }
@@ -1853,26 +1621,10 @@ impl crate::fhirpath::Reflect for TestReportTeardown {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.action {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.action),
             _ => {}
         }
     }
@@ -2005,26 +1757,10 @@ impl crate::fhirpath::Reflect for TestReportTeardownAction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.operation.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.operation.as_deref()),
             _ => {}
         }
     }

@@ -491,166 +491,38 @@ impl crate::fhirpath::Reflect for TestScript {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.identifier.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            23 => {
-                for v in &self.origin {
-                    out.push(v)
-                }
-            }
-            24 => {
-                for v in &self.destination {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = self.metadata.as_deref() {
-                    out.push(v)
-                }
-            }
-            26 => {
-                for v in &self.fixture {
-                    out.push(v)
-                }
-            }
-            27 => {
-                for v in &self.profile {
-                    out.push(v)
-                }
-            }
-            28 => {
-                for v in &self.variable {
-                    out.push(v)
-                }
-            }
-            29 => {
-                if let Some(v) = self.setup.as_deref() {
-                    out.push(v)
-                }
-            }
-            30 => {
-                for v in &self.test {
-                    out.push(v)
-                }
-            }
-            31 => {
-                if let Some(v) = self.teardown.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.identifier.as_deref()),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.experimental.as_ref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.publisher.as_ref()),
+            17 => out.many(&self.contact),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.purpose.as_ref()),
+            22 => out.opt(self.copyright.as_ref()),
+            23 => out.many(&self.origin),
+            24 => out.many(&self.destination),
+            25 => out.opt(self.metadata.as_deref()),
+            26 => out.many(&self.fixture),
+            27 => out.many(&self.profile),
+            28 => out.many(&self.variable),
+            29 => out.opt(self.setup.as_deref()),
+            30 => out.many(&self.test),
+            31 => out.opt(self.teardown.as_deref()),
             _ => {}
         }
     }
@@ -830,31 +702,11 @@ impl crate::fhirpath::Reflect for TestScriptOrigin {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.index {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.profile.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.index.as_ref()),
+            4 => out.opt(self.profile.as_deref()),
             _ => {}
         }
     }
@@ -1007,31 +859,11 @@ impl crate::fhirpath::Reflect for TestScriptDestination {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.index {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.profile.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.index.as_ref()),
+            4 => out.opt(self.profile.as_deref()),
             _ => {}
         }
     }
@@ -1175,31 +1007,11 @@ impl crate::fhirpath::Reflect for TestScriptMetadata {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.link {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.capability {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.link),
+            4 => out.many(&self.capability),
             _ => {}
         }
     }
@@ -1350,31 +1162,11 @@ impl crate::fhirpath::Reflect for TestScriptMetadataLink {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.url.as_ref()),
+            4 => out.opt(self.description.as_ref()),
             _ => {}
         }
     }
@@ -1609,56 +1401,16 @@ impl crate::fhirpath::Reflect for TestScriptMetadataCapability {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.required {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.validated {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.origin {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.destination {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.link {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.capabilities {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.required.as_ref()),
+            4 => out.opt(self.validated.as_ref()),
+            5 => out.opt(self.description.as_ref()),
+            6 => out.many(&self.origin),
+            7 => out.opt(self.destination.as_ref()),
+            8 => out.many(&self.link),
+            9 => out.opt(self.capabilities.as_ref()),
             _ => {}
         }
     }
@@ -1827,36 +1579,12 @@ impl crate::fhirpath::Reflect for TestScriptFixture {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.autocreate {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.autodelete {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.resource.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.autocreate.as_ref()),
+            4 => out.opt(self.autodelete.as_ref()),
+            5 => out.opt(self.resource.as_deref()),
             _ => {}
         }
     }
@@ -2085,61 +1813,17 @@ impl crate::fhirpath::Reflect for TestScriptVariable {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.default_value {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.expression {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.header_field {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.hint {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.path {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.source_id {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.default_value.as_ref()),
+            5 => out.opt(self.description.as_ref()),
+            6 => out.opt(self.expression.as_ref()),
+            7 => out.opt(self.header_field.as_ref()),
+            8 => out.opt(self.hint.as_ref()),
+            9 => out.opt(self.path.as_ref()),
+            10 => out.opt(self.source_id.as_ref()),
             _ => {}
         }
     }
@@ -2272,26 +1956,10 @@ impl crate::fhirpath::Reflect for TestScriptSetup {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.action {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.action),
             _ => {}
         }
     }
@@ -2422,31 +2090,11 @@ impl crate::fhirpath::Reflect for TestScriptSetupAction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.operation.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.assert.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.operation.as_deref()),
+            4 => out.opt(self.assert.as_deref()),
             _ => {}
         }
     }
@@ -2801,106 +2449,26 @@ impl crate::fhirpath::Reflect for TestScriptSetupActionOperation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.type_.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.resource {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.label {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.accept {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.content_type {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.destination {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.encode_request_url {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.method {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.origin {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.params {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.request_header {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.request_id {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.response_id {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.source_id {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.target_id {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.resource.as_ref()),
+            5 => out.opt(self.label.as_ref()),
+            6 => out.opt(self.description.as_ref()),
+            7 => out.opt(self.accept.as_ref()),
+            8 => out.opt(self.content_type.as_ref()),
+            9 => out.opt(self.destination.as_ref()),
+            10 => out.opt(self.encode_request_url.as_ref()),
+            11 => out.opt(self.method.as_ref()),
+            12 => out.opt(self.origin.as_ref()),
+            13 => out.opt(self.params.as_ref()),
+            14 => out.many(&self.request_header),
+            15 => out.opt(self.request_id.as_ref()),
+            16 => out.opt(self.response_id.as_ref()),
+            17 => out.opt(self.source_id.as_ref()),
+            18 => out.opt(self.target_id.as_ref()),
+            19 => out.opt(self.url.as_ref()),
             _ => {}
         }
     }
@@ -3058,31 +2626,11 @@ impl crate::fhirpath::Reflect for TestScriptSetupActionOperationRequestHeader {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.field {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.field.as_ref()),
+            4 => out.opt(self.value.as_ref()),
             _ => {}
         }
     }
@@ -3580,131 +3128,31 @@ impl crate::fhirpath::Reflect for TestScriptSetupActionAssert {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.label {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.direction {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.compare_to_source_id {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.compare_to_source_expression {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.compare_to_source_path {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.content_type {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.expression {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.header_field {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.minimum_id {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.navigation_links {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.operator {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.path {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.request_method {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.request_url {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.resource {
-                    out.push(v)
-                }
-            }
-            19 => {
-                if let Some(v) = &self.response {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = &self.response_code {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.source_id {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.validate_profile_id {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = &self.warning_only {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.label.as_ref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.opt(self.direction.as_ref()),
+            6 => out.opt(self.compare_to_source_id.as_ref()),
+            7 => out.opt(self.compare_to_source_expression.as_ref()),
+            8 => out.opt(self.compare_to_source_path.as_ref()),
+            9 => out.opt(self.content_type.as_ref()),
+            10 => out.opt(self.expression.as_ref()),
+            11 => out.opt(self.header_field.as_ref()),
+            12 => out.opt(self.minimum_id.as_ref()),
+            13 => out.opt(self.navigation_links.as_ref()),
+            14 => out.opt(self.operator.as_ref()),
+            15 => out.opt(self.path.as_ref()),
+            16 => out.opt(self.request_method.as_ref()),
+            17 => out.opt(self.request_url.as_ref()),
+            18 => out.opt(self.resource.as_ref()),
+            19 => out.opt(self.response.as_ref()),
+            20 => out.opt(self.response_code.as_ref()),
+            21 => out.opt(self.source_id.as_ref()),
+            22 => out.opt(self.validate_profile_id.as_ref()),
+            23 => out.opt(self.value.as_ref()),
+            24 => out.opt(self.warning_only.as_ref()),
             _ => {}
         }
     }
@@ -3863,36 +3311,12 @@ impl crate::fhirpath::Reflect for TestScriptTest {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.action {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.many(&self.action),
             _ => {}
         }
     }
@@ -4023,31 +3447,11 @@ impl crate::fhirpath::Reflect for TestScriptTestAction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.operation.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.assert.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.operation.as_deref()),
+            4 => out.opt(self.assert.as_deref()),
             _ => {}
         }
     }
@@ -4180,26 +3584,10 @@ impl crate::fhirpath::Reflect for TestScriptTeardown {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                for v in &self.action {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.action),
             _ => {}
         }
     }
@@ -4332,26 +3720,10 @@ impl crate::fhirpath::Reflect for TestScriptTeardownAction {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.operation.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.operation.as_deref()),
             _ => {}
         }
     }

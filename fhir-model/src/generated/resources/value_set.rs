@@ -413,136 +413,32 @@ impl crate::fhirpath::Reflect for ValueSet {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.url {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.title {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.experimental {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.publisher {
-                    out.push(v)
-                }
-            }
-            17 => {
-                for v in &self.contact {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = &self.description {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.use_context {
-                    out.push(v)
-                }
-            }
-            20 => {
-                for v in &self.jurisdiction {
-                    out.push(v)
-                }
-            }
-            21 => {
-                if let Some(v) = &self.immutable {
-                    out.push(v)
-                }
-            }
-            22 => {
-                if let Some(v) = &self.purpose {
-                    out.push(v)
-                }
-            }
-            23 => {
-                if let Some(v) = &self.copyright {
-                    out.push(v)
-                }
-            }
-            24 => {
-                if let Some(v) = self.compose.as_deref() {
-                    out.push(v)
-                }
-            }
-            25 => {
-                if let Some(v) = self.expansion.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.experimental.as_ref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.publisher.as_ref()),
+            17 => out.many(&self.contact),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.immutable.as_ref()),
+            22 => out.opt(self.purpose.as_ref()),
+            23 => out.opt(self.copyright.as_ref()),
+            24 => out.opt(self.compose.as_deref()),
+            25 => out.opt(self.expansion.as_deref()),
             _ => {}
         }
     }
@@ -739,41 +635,13 @@ impl crate::fhirpath::Reflect for ValueSetCompose {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.locked_date {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.inactive {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.include {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.exclude {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.locked_date.as_ref()),
+            4 => out.opt(self.inactive.as_ref()),
+            5 => out.many(&self.include),
+            6 => out.many(&self.exclude),
             _ => {}
         }
     }
@@ -947,46 +815,14 @@ impl crate::fhirpath::Reflect for ValueSetComposeInclude {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.system {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.concept {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.filter {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.value_set {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.system.as_ref()),
+            4 => out.opt(self.version.as_ref()),
+            5 => out.many(&self.concept),
+            6 => out.many(&self.filter),
+            7 => out.many(&self.value_set),
             _ => {}
         }
     }
@@ -1148,36 +984,12 @@ impl crate::fhirpath::Reflect for ValueSetComposeIncludeConcept {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.display {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.designation {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.display.as_ref()),
+            5 => out.many(&self.designation),
             _ => {}
         }
     }
@@ -1339,36 +1151,12 @@ impl crate::fhirpath::Reflect for ValueSetComposeIncludeConceptDesignation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.use_.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.use_.as_deref()),
+            5 => out.opt(self.value.as_ref()),
             _ => {}
         }
     }
@@ -1546,36 +1334,12 @@ impl crate::fhirpath::Reflect for ValueSetComposeIncludeFilter {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.property {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.op {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.value {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.property.as_ref()),
+            4 => out.opt(self.op.as_ref()),
+            5 => out.opt(self.value.as_ref()),
             _ => {}
         }
     }
@@ -1774,51 +1538,15 @@ impl crate::fhirpath::Reflect for ValueSetExpansion {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.identifier {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.timestamp {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.total {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.offset {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.parameter {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.contains {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_ref()),
+            4 => out.opt(self.timestamp.as_ref()),
+            5 => out.opt(self.total.as_ref()),
+            6 => out.opt(self.offset.as_ref()),
+            7 => out.many(&self.parameter),
+            8 => out.many(&self.contains),
             _ => {}
         }
     }
@@ -2091,31 +1819,11 @@ impl crate::fhirpath::Reflect for ValueSetExpansionParameter {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.name {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.value {
-                    out.choice(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.choice(self.value.as_ref()),
             _ => {}
         }
     }
@@ -2441,61 +2149,17 @@ impl crate::fhirpath::Reflect for ValueSetExpansionContains {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.system {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.abstract_ {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.inactive {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.version {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.code {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.display {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.designation {
-                    out.push(v)
-                }
-            }
-            10 => {
-                for v in &self.contains {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.system.as_ref()),
+            4 => out.opt(self.abstract_.as_ref()),
+            5 => out.opt(self.inactive.as_ref()),
+            6 => out.opt(self.version.as_ref()),
+            7 => out.opt(self.code.as_ref()),
+            8 => out.opt(self.display.as_ref()),
+            9 => out.many(&self.designation),
+            10 => out.many(&self.contains),
             _ => {}
         }
     }

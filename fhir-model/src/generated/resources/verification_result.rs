@@ -386,116 +386,28 @@ impl crate::fhirpath::Reflect for VerificationResult {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.target {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.target_location {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.need.as_deref() {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.status_date {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.validation_type.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                for v in &self.validation_process {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = self.frequency.as_deref() {
-                    out.push(v)
-                }
-            }
-            16 => {
-                if let Some(v) = &self.last_performed {
-                    out.push(v)
-                }
-            }
-            17 => {
-                if let Some(v) = &self.next_scheduled {
-                    out.push(v)
-                }
-            }
-            18 => {
-                if let Some(v) = self.failure_action.as_deref() {
-                    out.push(v)
-                }
-            }
-            19 => {
-                for v in &self.primary_source {
-                    out.push(v)
-                }
-            }
-            20 => {
-                if let Some(v) = self.attestation.as_deref() {
-                    out.push(v)
-                }
-            }
-            21 => {
-                for v in &self.validator {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.target),
+            9 => out.many(&self.target_location),
+            10 => out.opt(self.need.as_deref()),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.status_date.as_ref()),
+            13 => out.opt(self.validation_type.as_deref()),
+            14 => out.many(&self.validation_process),
+            15 => out.opt(self.frequency.as_deref()),
+            16 => out.opt(self.last_performed.as_ref()),
+            17 => out.opt(self.next_scheduled.as_ref()),
+            18 => out.opt(self.failure_action.as_deref()),
+            19 => out.many(&self.primary_source),
+            20 => out.opt(self.attestation.as_deref()),
+            21 => out.many(&self.validator),
             _ => {}
         }
     }
@@ -756,56 +668,16 @@ impl crate::fhirpath::Reflect for VerificationResultPrimarySource {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.who.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                for v in &self.type_ {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.communication_method {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = self.validation_status.as_deref() {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.validation_date {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = self.can_push_updates.as_deref() {
-                    out.push(v)
-                }
-            }
-            9 => {
-                for v in &self.push_type_available {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.who.as_deref()),
+            4 => out.many(&self.type_),
+            5 => out.many(&self.communication_method),
+            6 => out.opt(self.validation_status.as_deref()),
+            7 => out.opt(self.validation_date.as_ref()),
+            8 => out.opt(self.can_push_updates.as_deref()),
+            9 => out.many(&self.push_type_available),
             _ => {}
         }
     }
@@ -1091,61 +963,17 @@ impl crate::fhirpath::Reflect for VerificationResultAttestation {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.who.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.on_behalf_of.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.communication_method.as_deref() {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.date {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.source_identity_certificate {
-                    out.push(v)
-                }
-            }
-            8 => {
-                if let Some(v) = &self.proxy_identity_certificate {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = self.proxy_signature.as_deref() {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = self.source_signature.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.who.as_deref()),
+            4 => out.opt(self.on_behalf_of.as_deref()),
+            5 => out.opt(self.communication_method.as_deref()),
+            6 => out.opt(self.date.as_ref()),
+            7 => out.opt(self.source_identity_certificate.as_ref()),
+            8 => out.opt(self.proxy_identity_certificate.as_ref()),
+            9 => out.opt(self.proxy_signature.as_deref()),
+            10 => out.opt(self.source_signature.as_deref()),
             _ => {}
         }
     }
@@ -1335,36 +1163,12 @@ impl crate::fhirpath::Reflect for VerificationResultValidator {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.organization.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.identity_certificate {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = self.attestation_signature.as_deref() {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.organization.as_deref()),
+            4 => out.opt(self.identity_certificate.as_ref()),
+            5 => out.opt(self.attestation_signature.as_deref()),
             _ => {}
         }
     }

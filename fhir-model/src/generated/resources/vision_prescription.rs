@@ -360,86 +360,22 @@ impl crate::fhirpath::Reflect for VisionPrescription {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                if let Some(v) = self.meta.as_deref() {
-                    out.push(v)
-                }
-            }
-            2 => {
-                if let Some(v) = &self.implicit_rules {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.language {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = self.text.as_deref() {
-                    out.push(v)
-                }
-            }
-            5 => {
-                for v in &self.contained {
-                    out.push(v)
-                }
-            }
-            6 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            7 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.identifier {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.status {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.created {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = self.patient.as_deref() {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = self.encounter.as_deref() {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = &self.date_written {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = self.prescriber.as_deref() {
-                    out.push(v)
-                }
-            }
-            15 => {
-                for v in &self.lens_specification {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.created.as_ref()),
+            11 => out.opt(self.patient.as_deref()),
+            12 => out.opt(self.encounter.as_deref()),
+            13 => out.opt(self.date_written.as_ref()),
+            14 => out.opt(self.prescriber.as_deref()),
+            15 => out.many(&self.lens_specification),
             _ => {}
         }
     }
@@ -769,91 +705,23 @@ impl crate::fhirpath::Reflect for VisionPrescriptionLensSpecification {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = self.product.as_deref() {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.eye {
-                    out.push(v)
-                }
-            }
-            5 => {
-                if let Some(v) = &self.sphere {
-                    out.push(v)
-                }
-            }
-            6 => {
-                if let Some(v) = &self.cylinder {
-                    out.push(v)
-                }
-            }
-            7 => {
-                if let Some(v) = &self.axis {
-                    out.push(v)
-                }
-            }
-            8 => {
-                for v in &self.prism {
-                    out.push(v)
-                }
-            }
-            9 => {
-                if let Some(v) = &self.add {
-                    out.push(v)
-                }
-            }
-            10 => {
-                if let Some(v) = &self.power {
-                    out.push(v)
-                }
-            }
-            11 => {
-                if let Some(v) = &self.back_curve {
-                    out.push(v)
-                }
-            }
-            12 => {
-                if let Some(v) = &self.diameter {
-                    out.push(v)
-                }
-            }
-            13 => {
-                if let Some(v) = self.duration.as_deref() {
-                    out.push(v)
-                }
-            }
-            14 => {
-                if let Some(v) = &self.color {
-                    out.push(v)
-                }
-            }
-            15 => {
-                if let Some(v) = &self.brand {
-                    out.push(v)
-                }
-            }
-            16 => {
-                for v in &self.note {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.product.as_deref()),
+            4 => out.opt(self.eye.as_ref()),
+            5 => out.opt(self.sphere.as_ref()),
+            6 => out.opt(self.cylinder.as_ref()),
+            7 => out.opt(self.axis.as_ref()),
+            8 => out.many(&self.prism),
+            9 => out.opt(self.add.as_ref()),
+            10 => out.opt(self.power.as_ref()),
+            11 => out.opt(self.back_curve.as_ref()),
+            12 => out.opt(self.diameter.as_ref()),
+            13 => out.opt(self.duration.as_deref()),
+            14 => out.opt(self.color.as_ref()),
+            15 => out.opt(self.brand.as_ref()),
+            16 => out.many(&self.note),
             _ => {}
         }
     }
@@ -1011,31 +879,11 @@ impl crate::fhirpath::Reflect for VisionPrescriptionLensSpecificationPrism {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
         match index {
-            0 => {
-                if let Some(v) = &self.id {
-                    out.push(v)
-                }
-            }
-            1 => {
-                for v in &self.extension {
-                    out.push(v)
-                }
-            }
-            2 => {
-                for v in &self.modifier_extension {
-                    out.push(v)
-                }
-            }
-            3 => {
-                if let Some(v) = &self.amount {
-                    out.push(v)
-                }
-            }
-            4 => {
-                if let Some(v) = &self.base {
-                    out.push(v)
-                }
-            }
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.amount.as_ref()),
+            4 => out.opt(self.base.as_ref()),
             _ => {}
         }
     }
