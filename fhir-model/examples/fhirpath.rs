@@ -105,9 +105,10 @@ fn main() -> ExitCode {
 mod tests {
     use super::*;
 
-    fn patient_file() -> std::path::PathBuf {
-        let path =
-            std::env::temp_dir().join(format!("fhirpath-example-{}.json", std::process::id()));
+    /// A Patient in a temporary file of its own (tests run in parallel threads).
+    fn patient_file(test: &str) -> std::path::PathBuf {
+        let name = format!("fhirpath-example-{}-{test}.json", std::process::id());
+        let path = std::env::temp_dir().join(name);
         std::fs::write(
             &path,
             r#"{"resourceType":"Patient","name":[{"family":"Chalmers","given":["Peter","James"]}],
@@ -119,7 +120,7 @@ mod tests {
 
     #[test]
     fn prints_typed_results() {
-        let file = patient_file();
+        let file = patient_file("typed");
         let f = file.to_str().unwrap();
         let shown = json_string(f);
         assert_eq!(
@@ -167,7 +168,7 @@ mod tests {
 
     #[test]
     fn batch_answers_each_line() {
-        let file = patient_file();
+        let file = patient_file("batch");
         let input = format!(
             "{{\"expression\": \"name.given.count()\", \"input\": {}}}\n\nnot json\n{{\"expression\": \"1 + 1\"}}\n",
             json_string(file.to_str().unwrap())
