@@ -13,6 +13,8 @@ pub mod profile;
 mod generated;
 #[cfg(feature = "bundle")]
 pub mod bundle;
+#[cfg(feature = "fhirpath")]
+pub mod fhirpath;
 pub mod reference;
 mod resource;
 pub mod validate;

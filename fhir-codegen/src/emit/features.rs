@@ -61,6 +61,10 @@ pub fn code_cfg(users: &BTreeMap<&str, Option<BTreeSet<String>>>, name: &str) ->
     }
 }
 
+/// Features of hand-written fhir-model modules (declared in the hand-written part of the
+/// manifest), which `all` switches on with the model.
+const MODULE_FEATURES: &[&str] = &["fhirpath"];
+
 /// The generated part of fhir-model's `[features]` table (`default` is hand-written above it:
 /// what users get by default is a product decision, not a consequence of the definitions).
 pub fn manifest_section(space: &TypeSpace) -> String {
@@ -72,10 +76,12 @@ pub fn manifest_section(space: &TypeSpace) -> String {
             .or_default()
             .push(feature_name(def));
     }
-    // `all` is the whole model: every category and every profile package.
+    // `all` is the whole model: every category, every profile package and the hand-written
+    // modules that have a feature of their own.
     let all: Vec<String> = groups
         .keys()
         .map(|g| g.to_string())
+        .chain(MODULE_FEATURES.iter().map(|m| m.to_string()))
         .chain(space.profiles.iter().map(|p| p.module.clone()))
         .map(|g| format!("\"{g}\""))
         .collect();

@@ -10,6 +10,7 @@ pub mod features;
 mod keys;
 mod macro_meta;
 mod profiles;
+mod reflect;
 mod resource;
 mod structs;
 mod types;
@@ -65,15 +66,21 @@ pub fn emit(space: &TypeSpace) -> Result<Vec<GeneratedFile>> {
         let cfg = features::code_cfg(&users, &c.name);
         codes::code_enum(c, cfg)
     });
+    let member_of = reflect::member_of_fn(&space.codes, |name| features::code_cfg(&users, name));
     let codes = quote! {
         //! Enums for the codes of required bindings to enumerable ValueSets.
         #(#code_enums)*
+        #member_of
     };
     files.push(file(&header, "codes.rs", codes, "codes")?);
     files.push(file(
         &header,
         "resource.rs",
-        resource::resource_enum(&space.resources),
+        {
+            let body = resource::resource_enum(&space.resources);
+            let reflect = reflect::resource_reflect_impl(&space.resources);
+            quote!(#body #reflect)
+        },
         "resource",
     )?);
     files.push(file(
@@ -132,6 +139,7 @@ pub fn definition_file(def: &TypeDef) -> TokenStream {
         items.push(walk::walk_impl(def, s, i == 0));
         items.push(validate::validate_impl(def, s, i == 0));
         items.push(builders::builders_impl(def, s));
+        items.push(reflect::reflect_impl(def, s, i == 0));
         for f in &s.fields {
             if let FieldKind::Choice(index) = f.kind {
                 items.push(choices::choice_enum(&def.choices[index], &f.json_name));
@@ -140,6 +148,7 @@ pub fn definition_file(def: &TypeDef) -> TokenStream {
                     &def.choices[index],
                     &f.json_name,
                 ));
+                items.push(reflect::choice_reflect_impl(&def.choices[index]));
             }
         }
         if i == 0 && def.kind == DefKind::Resource {

@@ -18306,3 +18306,1104 @@ impl crate::CodeEnum for XPathUsageType {
 
 #[cfg(feature = "search_parameter")]
 crate::impl_code_enum!(XPathUsageType);
+
+/// Whether `code` is in the ValueSet `url` (without version), for FHIRPath `memberOf()`,
+/// or `None` when the ValueSet is not one the model enumerates.
+#[cfg(feature = "fhirpath")]
+pub fn member_of(url: &str, code: &str) -> Option<bool> {
+    match url {
+        #[cfg(feature = "account")]
+        "http://hl7.org/fhir/ValueSet/account-status" => {
+            Some(<AccountStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(any(feature = "plan_definition", feature = "request_group"))]
+        "http://hl7.org/fhir/ValueSet/action-cardinality-behavior" => {
+            Some(
+                <ActionCardinalityBehavior as crate::CodeEnum>::from_code(code).is_some(),
+            )
+        }
+        #[cfg(any(feature = "plan_definition", feature = "request_group"))]
+        "http://hl7.org/fhir/ValueSet/action-condition-kind" => {
+            Some(<ActionConditionKind as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(any(feature = "plan_definition", feature = "request_group"))]
+        "http://hl7.org/fhir/ValueSet/action-grouping-behavior" => {
+            Some(<ActionGroupingBehavior as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(any(feature = "activity_definition", feature = "plan_definition"))]
+        "http://hl7.org/fhir/ValueSet/action-participant-type" => {
+            Some(<ActionParticipantType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(any(feature = "plan_definition", feature = "request_group"))]
+        "http://hl7.org/fhir/ValueSet/action-precheck-behavior" => {
+            Some(<ActionPrecheckBehavior as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(any(feature = "plan_definition", feature = "request_group"))]
+        "http://hl7.org/fhir/ValueSet/action-relationship-type" => {
+            Some(<ActionRelationshipType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(any(feature = "plan_definition", feature = "request_group"))]
+        "http://hl7.org/fhir/ValueSet/action-required-behavior" => {
+            Some(<ActionRequiredBehavior as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(any(feature = "plan_definition", feature = "request_group"))]
+        "http://hl7.org/fhir/ValueSet/action-selection-behavior" => {
+            Some(<ActionSelectionBehavior as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/address-type" => {
+            Some(<AddressType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/address-use" => {
+            Some(<AddressUse as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(
+            any(
+                feature = "observation_definition",
+                feature = "patient",
+                feature = "person",
+                feature = "practitioner",
+                feature = "related_person"
+            )
+        )]
+        "http://hl7.org/fhir/ValueSet/administrative-gender" => {
+            Some(<AdministrativeGender as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "adverse_event")]
+        "http://hl7.org/fhir/ValueSet/adverse-event-actuality" => {
+            Some(<AdverseEventActuality as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/resource-aggregation-mode" => {
+            Some(<AggregationMode as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "allergy_intolerance")]
+        "http://hl7.org/fhir/ValueSet/allergy-intolerance-category" => {
+            Some(
+                <AllergyIntoleranceCategory as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "allergy_intolerance")]
+        "http://hl7.org/fhir/ValueSet/allergy-intolerance-criticality" => {
+            Some(
+                <AllergyIntoleranceCriticality as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "allergy_intolerance")]
+        "http://hl7.org/fhir/ValueSet/reaction-event-severity" => {
+            Some(
+                <AllergyIntoleranceSeverity as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "allergy_intolerance")]
+        "http://hl7.org/fhir/ValueSet/allergy-intolerance-type" => {
+            Some(<AllergyIntoleranceType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "appointment")]
+        "http://hl7.org/fhir/ValueSet/appointmentstatus" => {
+            Some(<AppointmentStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "test_script")]
+        "http://hl7.org/fhir/ValueSet/assert-direction-codes" => {
+            Some(<AssertionDirectionType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "test_script")]
+        "http://hl7.org/fhir/ValueSet/assert-operator-codes" => {
+            Some(<AssertionOperatorType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "test_script")]
+        "http://hl7.org/fhir/ValueSet/assert-response-code-types" => {
+            Some(<AssertionResponseTypes as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "audit_event")]
+        "http://hl7.org/fhir/ValueSet/audit-event-action" => {
+            Some(<AuditEventAction as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "audit_event")]
+        "http://hl7.org/fhir/ValueSet/network-type" => {
+            Some(
+                <AuditEventAgentNetworkType as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "audit_event")]
+        "http://hl7.org/fhir/ValueSet/audit-event-outcome" => {
+            Some(<AuditEventOutcome as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/binding-strength" => {
+            Some(<BindingStrength as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "biologically_derived_product")]
+        "http://hl7.org/fhir/ValueSet/product-category" => {
+            Some(
+                <BiologicallyDerivedProductCategory as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "biologically_derived_product")]
+        "http://hl7.org/fhir/ValueSet/product-status" => {
+            Some(
+                <BiologicallyDerivedProductStatus as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "biologically_derived_product")]
+        "http://hl7.org/fhir/ValueSet/product-storage-scale" => {
+            Some(
+                <BiologicallyDerivedProductStorageScale as crate::CodeEnum>::from_code(
+                        code,
+                    )
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "bundle")]
+        "http://hl7.org/fhir/ValueSet/bundle-type" => {
+            Some(<BundleType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(
+            any(feature = "capability_statement", feature = "terminology_capabilities")
+        )]
+        "http://hl7.org/fhir/ValueSet/capability-statement-kind" => {
+            Some(<CapabilityStatementKind as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "care_plan")]
+        "http://hl7.org/fhir/ValueSet/care-plan-activity-kind" => {
+            Some(<CarePlanActivityKind as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "care_plan")]
+        "http://hl7.org/fhir/ValueSet/care-plan-activity-status" => {
+            Some(<CarePlanActivityStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "care_plan")]
+        "http://hl7.org/fhir/ValueSet/care-plan-intent" => {
+            Some(<CarePlanIntent as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "care_team")]
+        "http://hl7.org/fhir/ValueSet/care-team-status" => {
+            Some(<CareTeamStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "catalog_entry")]
+        "http://hl7.org/fhir/ValueSet/relation-type" => {
+            Some(
+                <CatalogEntryRelationType as crate::CodeEnum>::from_code(code).is_some(),
+            )
+        }
+        #[cfg(feature = "charge_item")]
+        "http://hl7.org/fhir/ValueSet/chargeitem-status" => {
+            Some(<ChargeItemStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(
+            any(
+                feature = "claim_response",
+                feature = "coverage_eligibility_response",
+                feature = "enrollment_response",
+                feature = "explanation_of_benefit",
+                feature = "payment_reconciliation"
+            )
+        )]
+        "http://hl7.org/fhir/ValueSet/remittance-outcome" => {
+            Some(<ClaimProcessingCodes as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "clinical_impression")]
+        "http://hl7.org/fhir/ValueSet/clinicalimpression-status" => {
+            Some(
+                <ClinicalImpressionStatus as crate::CodeEnum>::from_code(code).is_some(),
+            )
+        }
+        #[cfg(feature = "terminology_capabilities")]
+        "http://hl7.org/fhir/ValueSet/code-search-support" => {
+            Some(<CodeSearchSupport as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "code_system")]
+        "http://hl7.org/fhir/ValueSet/codesystem-content-mode" => {
+            Some(<CodeSystemContentMode as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "code_system")]
+        "http://hl7.org/fhir/ValueSet/codesystem-hierarchy-meaning" => {
+            Some(
+                <CodeSystemHierarchyMeaning as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(any(feature = "compartment_definition", feature = "graph_definition"))]
+        "http://hl7.org/fhir/ValueSet/compartment-type" => {
+            Some(<CompartmentType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "composition")]
+        "http://hl7.org/fhir/ValueSet/composition-attestation-mode" => {
+            Some(
+                <CompositionAttestationMode as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(any(feature = "composition", feature = "document_reference"))]
+        "http://hl7.org/fhir/ValueSet/composition-status" => {
+            Some(<CompositionStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "concept_map")]
+        "http://hl7.org/fhir/ValueSet/concept-map-equivalence" => {
+            Some(<ConceptMapEquivalence as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "concept_map")]
+        "http://hl7.org/fhir/ValueSet/conceptmap-unmapped-mode" => {
+            Some(
+                <ConceptMapGroupUnmappedMode as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "capability_statement")]
+        "http://hl7.org/fhir/ValueSet/conditional-delete-status" => {
+            Some(<ConditionalDeleteStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "capability_statement")]
+        "http://hl7.org/fhir/ValueSet/conditional-read-status" => {
+            Some(<ConditionalReadStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "consent")]
+        "http://hl7.org/fhir/ValueSet/consent-data-meaning" => {
+            Some(<ConsentDataMeaning as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "consent")]
+        "http://hl7.org/fhir/ValueSet/consent-provision-type" => {
+            Some(<ConsentProvisionType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "consent")]
+        "http://hl7.org/fhir/ValueSet/consent-state-codes" => {
+            Some(<ConsentState as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/constraint-severity" => {
+            Some(<ConstraintSeverity as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/contact-point-system" => {
+            Some(<ContactPointSystem as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/contact-point-use" => {
+            Some(<ContactPointUse as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "contract")]
+        "http://hl7.org/fhir/ValueSet/contract-publicationstatus" => {
+            Some(
+                <ContractResourcePublicationStatusCodes as crate::CodeEnum>::from_code(
+                        code,
+                    )
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "contract")]
+        "http://hl7.org/fhir/ValueSet/contract-status" => {
+            Some(
+                <ContractResourceStatusCodes as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        "http://hl7.org/fhir/ValueSet/contributor-type" => {
+            Some(<ContributorType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/days-of-week" => {
+            Some(<DaysOfWeek as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "detected_issue")]
+        "http://hl7.org/fhir/ValueSet/detectedissue-severity" => {
+            Some(<DetectedIssueSeverity as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "device_metric")]
+        "http://hl7.org/fhir/ValueSet/metric-calibration-state" => {
+            Some(
+                <DeviceMetricCalibrationState as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "device_metric")]
+        "http://hl7.org/fhir/ValueSet/metric-calibration-type" => {
+            Some(
+                <DeviceMetricCalibrationType as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "device_metric")]
+        "http://hl7.org/fhir/ValueSet/metric-category" => {
+            Some(<DeviceMetricCategory as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "device_metric")]
+        "http://hl7.org/fhir/ValueSet/metric-color" => {
+            Some(<DeviceMetricColor as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "device_metric")]
+        "http://hl7.org/fhir/ValueSet/metric-operational-status" => {
+            Some(
+                <DeviceMetricOperationalStatus as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(any(feature = "device", feature = "device_definition"))]
+        "http://hl7.org/fhir/ValueSet/device-nametype" => {
+            Some(<DeviceNameType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "device_use_statement")]
+        "http://hl7.org/fhir/ValueSet/device-statement-status" => {
+            Some(
+                <DeviceUseStatementStatus as crate::CodeEnum>::from_code(code).is_some(),
+            )
+        }
+        #[cfg(feature = "diagnostic_report")]
+        "http://hl7.org/fhir/ValueSet/diagnostic-report-status" => {
+            Some(<DiagnosticReportStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/discriminator-type" => {
+            Some(<DiscriminatorType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "capability_statement")]
+        "http://hl7.org/fhir/ValueSet/document-mode" => {
+            Some(<DocumentMode as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(any(feature = "document_manifest", feature = "document_reference"))]
+        "http://hl7.org/fhir/ValueSet/document-reference-status" => {
+            Some(<DocumentReferenceStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(any(feature = "composition", feature = "document_reference"))]
+        "http://hl7.org/fhir/ValueSet/document-relationship-type" => {
+            Some(
+                <DocumentRelationshipType as crate::CodeEnum>::from_code(code).is_some(),
+            )
+        }
+        #[cfg(feature = "coverage_eligibility_request")]
+        "http://hl7.org/fhir/ValueSet/eligibilityrequest-purpose" => {
+            Some(
+                <EligibilityRequestPurpose as crate::CodeEnum>::from_code(code).is_some(),
+            )
+        }
+        #[cfg(feature = "coverage_eligibility_response")]
+        "http://hl7.org/fhir/ValueSet/eligibilityresponse-purpose" => {
+            Some(
+                <EligibilityResponsePurpose as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "questionnaire")]
+        "http://hl7.org/fhir/ValueSet/questionnaire-enable-behavior" => {
+            Some(<EnableWhenBehavior as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "encounter")]
+        "http://hl7.org/fhir/ValueSet/encounter-location-status" => {
+            Some(<EncounterLocationStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "encounter")]
+        "http://hl7.org/fhir/ValueSet/encounter-status" => {
+            Some(<EncounterStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "endpoint")]
+        "http://hl7.org/fhir/ValueSet/endpoint-status" => {
+            Some(<EndpointStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "episode_of_care")]
+        "http://hl7.org/fhir/ValueSet/episode-of-care-status" => {
+            Some(<EpisodeOfCareStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "capability_statement")]
+        "http://hl7.org/fhir/ValueSet/event-capability-mode" => {
+            Some(<EventCapabilityMode as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(any(feature = "communication", feature = "media", feature = "procedure"))]
+        "http://hl7.org/fhir/ValueSet/event-status" => {
+            Some(<EventStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/event-timing" => {
+            Some(<EventTiming as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(
+            any(feature = "evidence_variable", feature = "research_element_definition")
+        )]
+        "http://hl7.org/fhir/ValueSet/variable-type" => {
+            Some(<EvidenceVariableType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "example_scenario")]
+        "http://hl7.org/fhir/ValueSet/examplescenario-actor-type" => {
+            Some(
+                <ExampleScenarioActorType as crate::CodeEnum>::from_code(code).is_some(),
+            )
+        }
+        #[cfg(feature = "explanation_of_benefit")]
+        "http://hl7.org/fhir/ValueSet/explanationofbenefit-status" => {
+            Some(
+                <ExplanationOfBenefitStatus as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "effect_evidence_synthesis")]
+        "http://hl7.org/fhir/ValueSet/exposure-state" => {
+            Some(<ExposureState as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "structure_definition")]
+        "http://hl7.org/fhir/ValueSet/extension-context-type" => {
+            Some(<ExtensionContextType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "family_member_history")]
+        "http://hl7.org/fhir/ValueSet/history-status" => {
+            Some(<FamilyHistoryStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/all-types" => {
+            Some(<FhirAllTypes as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "test_script")]
+        "http://hl7.org/fhir/ValueSet/defined-types" => {
+            Some(<FhirDefinedType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "device")]
+        "http://hl7.org/fhir/ValueSet/device-status" => {
+            Some(<FhirDeviceStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "substance")]
+        "http://hl7.org/fhir/ValueSet/substance-status" => {
+            Some(<FhirSubstanceStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(
+            any(
+                feature = "capability_statement",
+                feature = "implementation_guide",
+                feature = "structure_definition"
+            )
+        )]
+        "http://hl7.org/fhir/ValueSet/FHIR-version" => {
+            Some(<FhirVersion as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(any(feature = "code_system", feature = "value_set"))]
+        "http://hl7.org/fhir/ValueSet/filter-operator" => {
+            Some(<FilterOperator as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(
+            any(
+                feature = "claim",
+                feature = "claim_response",
+                feature = "coverage",
+                feature = "coverage_eligibility_request",
+                feature = "coverage_eligibility_response",
+                feature = "enrollment_request",
+                feature = "enrollment_response",
+                feature = "payment_notice",
+                feature = "payment_reconciliation",
+                feature = "vision_prescription"
+            )
+        )]
+        "http://hl7.org/fhir/ValueSet/fm-status" => {
+            Some(
+                <FinancialResourceStatusCodes as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "flag")]
+        "http://hl7.org/fhir/ValueSet/flag-status" => {
+            Some(<FlagStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "goal")]
+        "http://hl7.org/fhir/ValueSet/goal-status" => {
+            Some(<GoalLifecycleStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "graph_definition")]
+        "http://hl7.org/fhir/ValueSet/graph-compartment-rule" => {
+            Some(<GraphCompartmentRule as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "graph_definition")]
+        "http://hl7.org/fhir/ValueSet/graph-compartment-use" => {
+            Some(<GraphCompartmentUse as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(
+            any(feature = "evidence_variable", feature = "research_element_definition")
+        )]
+        "http://hl7.org/fhir/ValueSet/group-measure" => {
+            Some(<GroupMeasure as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "group")]
+        "http://hl7.org/fhir/ValueSet/group-type" => {
+            Some(<GroupType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "guidance_response")]
+        "http://hl7.org/fhir/ValueSet/guidance-response-status" => {
+            Some(<GuidanceResponseStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "implementation_guide")]
+        "http://hl7.org/fhir/ValueSet/guide-page-generation" => {
+            Some(<GuidePageGeneration as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "implementation_guide")]
+        "http://hl7.org/fhir/ValueSet/guide-parameter-code" => {
+            Some(<GuideParameterCode as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "bundle")]
+        "http://hl7.org/fhir/ValueSet/http-verb" => {
+            Some(<HttpVerb as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/identifier-use" => {
+            Some(<IdentifierUse as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "person")]
+        "http://hl7.org/fhir/ValueSet/identity-assuranceLevel" => {
+            Some(<IdentityAssuranceLevel as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "imaging_study")]
+        "http://hl7.org/fhir/ValueSet/imagingstudy-status" => {
+            Some(<ImagingStudyStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "immunization_evaluation")]
+        "http://hl7.org/fhir/ValueSet/immunization-evaluation-status" => {
+            Some(
+                <ImmunizationEvaluationStatusCodes as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "immunization")]
+        "http://hl7.org/fhir/ValueSet/immunization-status" => {
+            Some(<ImmunizationStatusCodes as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(any(feature = "charge_item_definition", feature = "invoice"))]
+        "http://hl7.org/fhir/ValueSet/invoice-priceComponentType" => {
+            Some(
+                <InvoicePriceComponentType as crate::CodeEnum>::from_code(code).is_some(),
+            )
+        }
+        #[cfg(feature = "invoice")]
+        "http://hl7.org/fhir/ValueSet/invoice-status" => {
+            Some(<InvoiceStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "operation_outcome")]
+        "http://hl7.org/fhir/ValueSet/issue-severity" => {
+            Some(<IssueSeverity as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "operation_outcome")]
+        "http://hl7.org/fhir/ValueSet/issue-type" => {
+            Some(<IssueType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "patient")]
+        "http://hl7.org/fhir/ValueSet/link-type" => {
+            Some(<LinkType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "linkage")]
+        "http://hl7.org/fhir/ValueSet/linkage-type" => {
+            Some(<LinkageType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(any(feature = "composition", feature = "list"))]
+        "http://hl7.org/fhir/ValueSet/list-mode" => {
+            Some(<ListMode as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "list")]
+        "http://hl7.org/fhir/ValueSet/list-status" => {
+            Some(<ListStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "location")]
+        "http://hl7.org/fhir/ValueSet/location-mode" => {
+            Some(<LocationMode as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "location")]
+        "http://hl7.org/fhir/ValueSet/location-status" => {
+            Some(<LocationStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "measure_report")]
+        "http://hl7.org/fhir/ValueSet/measure-report-status" => {
+            Some(<MeasureReportStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "measure_report")]
+        "http://hl7.org/fhir/ValueSet/measure-report-type" => {
+            Some(<MeasureReportType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "medication_administration")]
+        "http://hl7.org/fhir/ValueSet/medication-admin-status" => {
+            Some(
+                <MedicationAdministrationStatusCodes as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "medication_dispense")]
+        "http://hl7.org/fhir/ValueSet/medicationdispense-status" => {
+            Some(
+                <MedicationDispenseStatusCodes as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "medication_knowledge")]
+        "http://hl7.org/fhir/ValueSet/medicationknowledge-status" => {
+            Some(
+                <MedicationKnowledgeStatusCodes as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "medication_request")]
+        "http://hl7.org/fhir/ValueSet/medicationrequest-intent" => {
+            Some(<MedicationRequestIntent as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "medication")]
+        "http://hl7.org/fhir/ValueSet/medication-status" => {
+            Some(<MedicationStatusCodes as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "medication_statement")]
+        "http://hl7.org/fhir/ValueSet/medication-statement-status" => {
+            Some(
+                <MedicationStatusCodesMedicationStatementStatus as crate::CodeEnum>::from_code(
+                        code,
+                    )
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "medication_request")]
+        "http://hl7.org/fhir/ValueSet/medicationrequest-status" => {
+            Some(<MedicationrequestStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "message_definition")]
+        "http://hl7.org/fhir/ValueSet/message-significance-category" => {
+            Some(
+                <MessageSignificanceCategory as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "message_definition")]
+        "http://hl7.org/fhir/ValueSet/messageheader-response-request" => {
+            Some(
+                <MessageheaderResponseRequest as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        "http://hl7.org/fhir/ValueSet/name-use" => {
+            Some(<NameUse as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "naming_system")]
+        "http://hl7.org/fhir/ValueSet/namingsystem-identifier-type" => {
+            Some(
+                <NamingSystemIdentifierType as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "naming_system")]
+        "http://hl7.org/fhir/ValueSet/namingsystem-type" => {
+            Some(<NamingSystemType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/narrative-status" => {
+            Some(<NarrativeStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(
+            any(
+                feature = "claim_response",
+                feature = "explanation_of_benefit",
+                feature = "payment_reconciliation"
+            )
+        )]
+        "http://hl7.org/fhir/ValueSet/note-type" => {
+            Some(<NoteType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "observation_definition")]
+        "http://hl7.org/fhir/ValueSet/permitted-data-type" => {
+            Some(<ObservationDataType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "observation_definition")]
+        "http://hl7.org/fhir/ValueSet/observation-range-category" => {
+            Some(
+                <ObservationRangeCategory as crate::CodeEnum>::from_code(code).is_some(),
+            )
+        }
+        #[cfg(
+            any(
+                feature = "detected_issue",
+                feature = "observation",
+                feature = "risk_assessment"
+            )
+        )]
+        "http://hl7.org/fhir/ValueSet/observation-status" => {
+            Some(<ObservationStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "operation_definition")]
+        "http://hl7.org/fhir/ValueSet/operation-kind" => {
+            Some(<OperationKind as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/operation-parameter-use" => {
+            Some(<OperationParameterUse as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "molecular_sequence")]
+        "http://hl7.org/fhir/ValueSet/orientation-type" => {
+            Some(<OrientationType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "appointment")]
+        "http://hl7.org/fhir/ValueSet/participantrequired" => {
+            Some(<ParticipantRequired as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(any(feature = "appointment", feature = "appointment_response"))]
+        "http://hl7.org/fhir/ValueSet/participationstatus" => {
+            Some(<ParticipationStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/property-representation" => {
+            Some(<PropertyRepresentation as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "code_system")]
+        "http://hl7.org/fhir/ValueSet/concept-property-type" => {
+            Some(<PropertyType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "provenance")]
+        "http://hl7.org/fhir/ValueSet/provenance-entity-role" => {
+            Some(<ProvenanceEntityRole as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(
+            any(
+                feature = "activity_definition",
+                feature = "capability_statement",
+                feature = "catalog_entry",
+                feature = "charge_item_definition",
+                feature = "code_system",
+                feature = "compartment_definition",
+                feature = "concept_map",
+                feature = "effect_evidence_synthesis",
+                feature = "event_definition",
+                feature = "evidence",
+                feature = "evidence_variable",
+                feature = "example_scenario",
+                feature = "graph_definition",
+                feature = "implementation_guide",
+                feature = "insurance_plan",
+                feature = "library",
+                feature = "measure",
+                feature = "message_definition",
+                feature = "naming_system",
+                feature = "operation_definition",
+                feature = "plan_definition",
+                feature = "questionnaire",
+                feature = "research_definition",
+                feature = "research_element_definition",
+                feature = "risk_evidence_synthesis",
+                feature = "search_parameter",
+                feature = "structure_definition",
+                feature = "structure_map",
+                feature = "terminology_capabilities",
+                feature = "test_script",
+                feature = "value_set"
+            )
+        )]
+        "http://hl7.org/fhir/ValueSet/publication-status" => {
+            Some(<PublicationStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "molecular_sequence")]
+        "http://hl7.org/fhir/ValueSet/quality-type" => {
+            Some(<QualityType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/quantity-comparator" => {
+            Some(<QuantityComparator as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "questionnaire")]
+        "http://hl7.org/fhir/ValueSet/questionnaire-enable-operator" => {
+            Some(
+                <QuestionnaireItemOperator as crate::CodeEnum>::from_code(code).is_some(),
+            )
+        }
+        #[cfg(feature = "questionnaire")]
+        "http://hl7.org/fhir/ValueSet/item-type" => {
+            Some(<QuestionnaireItemType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "questionnaire_response")]
+        "http://hl7.org/fhir/ValueSet/questionnaire-answers-status" => {
+            Some(
+                <QuestionnaireResponseStatus as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "capability_statement")]
+        "http://hl7.org/fhir/ValueSet/reference-handling-policy" => {
+            Some(<ReferenceHandlingPolicy as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/reference-version-rules" => {
+            Some(<ReferenceVersionRules as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/related-artifact-type" => {
+            Some(<RelatedArtifactType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "molecular_sequence")]
+        "http://hl7.org/fhir/ValueSet/repository-type" => {
+            Some(<RepositoryType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(
+            any(
+                feature = "activity_definition",
+                feature = "device_request",
+                feature = "nutrition_order",
+                feature = "request_group",
+                feature = "service_request"
+            )
+        )]
+        "http://hl7.org/fhir/ValueSet/request-intent" => {
+            Some(<RequestIntent as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(
+            any(
+                feature = "activity_definition",
+                feature = "communication",
+                feature = "communication_request",
+                feature = "device_request",
+                feature = "medication_request",
+                feature = "plan_definition",
+                feature = "request_group",
+                feature = "service_request",
+                feature = "supply_request",
+                feature = "task"
+            )
+        )]
+        "http://hl7.org/fhir/ValueSet/request-priority" => {
+            Some(<RequestPriority as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "activity_definition")]
+        "http://hl7.org/fhir/ValueSet/request-resource-types" => {
+            Some(<RequestResourceType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(
+            any(
+                feature = "care_plan",
+                feature = "communication_request",
+                feature = "device_request",
+                feature = "nutrition_order",
+                feature = "request_group",
+                feature = "service_request"
+            )
+        )]
+        "http://hl7.org/fhir/ValueSet/request-status" => {
+            Some(<RequestStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "research_element_definition")]
+        "http://hl7.org/fhir/ValueSet/research-element-type" => {
+            Some(<ResearchElementType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "research_study")]
+        "http://hl7.org/fhir/ValueSet/research-study-status" => {
+            Some(<ResearchStudyStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "research_subject")]
+        "http://hl7.org/fhir/ValueSet/research-subject-status" => {
+            Some(<ResearchSubjectStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(
+            any(
+                feature = "capability_statement",
+                feature = "compartment_definition",
+                feature = "example_scenario",
+                feature = "graph_definition",
+                feature = "implementation_guide",
+                feature = "message_definition",
+                feature = "operation_definition",
+                feature = "questionnaire",
+                feature = "search_parameter"
+            )
+        )]
+        "http://hl7.org/fhir/ValueSet/resource-types" => {
+            Some(<ResourceType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "capability_statement")]
+        "http://hl7.org/fhir/ValueSet/versioning-policy" => {
+            Some(<ResourceVersionPolicy as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "message_header")]
+        "http://hl7.org/fhir/ValueSet/response-code" => {
+            Some(<ResponseType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "capability_statement")]
+        "http://hl7.org/fhir/ValueSet/restful-capability-mode" => {
+            Some(<RestfulCapabilityMode as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "search_parameter")]
+        "http://hl7.org/fhir/ValueSet/search-comparator" => {
+            Some(<SearchComparator as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "bundle")]
+        "http://hl7.org/fhir/ValueSet/search-entry-mode" => {
+            Some(<SearchEntryMode as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "search_parameter")]
+        "http://hl7.org/fhir/ValueSet/search-modifier-code" => {
+            Some(<SearchModifierCode as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(
+            any(
+                feature = "capability_statement",
+                feature = "operation_definition",
+                feature = "search_parameter"
+            )
+        )]
+        "http://hl7.org/fhir/ValueSet/search-param-type" => {
+            Some(<SearchParamType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "molecular_sequence")]
+        "http://hl7.org/fhir/ValueSet/sequence-type" => {
+            Some(<SequenceType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/resource-slicing-rules" => {
+            Some(<SlicingRules as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "slot")]
+        "http://hl7.org/fhir/ValueSet/slotstatus" => {
+            Some(<SlotStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/sort-direction" => {
+            Some(<SortDirection as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "implementation_guide")]
+        "http://hl7.org/fhir/ValueSet/spdx-license" => {
+            Some(<SpdxLicense as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "specimen_definition")]
+        "http://hl7.org/fhir/ValueSet/specimen-contained-preference" => {
+            Some(
+                <SpecimenContainedPreference as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "specimen")]
+        "http://hl7.org/fhir/ValueSet/specimen-status" => {
+            Some(<SpecimenStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "verification_result")]
+        "http://hl7.org/fhir/ValueSet/verificationresult-status" => {
+            Some(<Status as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "molecular_sequence")]
+        "http://hl7.org/fhir/ValueSet/strand-type" => {
+            Some(<StrandType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "structure_definition")]
+        "http://hl7.org/fhir/ValueSet/structure-definition-kind" => {
+            Some(<StructureDefinitionKind as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "structure_map")]
+        "http://hl7.org/fhir/ValueSet/map-context-type" => {
+            Some(<StructureMapContextType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "structure_map")]
+        "http://hl7.org/fhir/ValueSet/map-group-type-mode" => {
+            Some(
+                <StructureMapGroupTypeMode as crate::CodeEnum>::from_code(code).is_some(),
+            )
+        }
+        #[cfg(feature = "structure_map")]
+        "http://hl7.org/fhir/ValueSet/map-input-mode" => {
+            Some(<StructureMapInputMode as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "structure_map")]
+        "http://hl7.org/fhir/ValueSet/map-model-mode" => {
+            Some(<StructureMapModelMode as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "structure_map")]
+        "http://hl7.org/fhir/ValueSet/map-source-list-mode" => {
+            Some(
+                <StructureMapSourceListMode as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "structure_map")]
+        "http://hl7.org/fhir/ValueSet/map-target-list-mode" => {
+            Some(
+                <StructureMapTargetListMode as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "structure_map")]
+        "http://hl7.org/fhir/ValueSet/map-transform" => {
+            Some(<StructureMapTransform as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "subscription")]
+        "http://hl7.org/fhir/ValueSet/subscription-channel-type" => {
+            Some(<SubscriptionChannelType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "subscription")]
+        "http://hl7.org/fhir/ValueSet/subscription-status" => {
+            Some(<SubscriptionStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "supply_delivery")]
+        "http://hl7.org/fhir/ValueSet/supplydelivery-status" => {
+            Some(<SupplyDeliveryStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "supply_request")]
+        "http://hl7.org/fhir/ValueSet/supplyrequest-status" => {
+            Some(<SupplyRequestStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "capability_statement")]
+        "http://hl7.org/fhir/ValueSet/system-restful-interaction" => {
+            Some(
+                <SystemRestfulInteraction as crate::CodeEnum>::from_code(code).is_some(),
+            )
+        }
+        #[cfg(feature = "task")]
+        "http://hl7.org/fhir/ValueSet/task-intent" => {
+            Some(<TaskIntent as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "task")]
+        "http://hl7.org/fhir/ValueSet/task-status" => {
+            Some(<TaskStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "test_report")]
+        "http://hl7.org/fhir/ValueSet/report-action-result-codes" => {
+            Some(<TestReportActionResult as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "test_report")]
+        "http://hl7.org/fhir/ValueSet/report-participant-type" => {
+            Some(
+                <TestReportParticipantType as crate::CodeEnum>::from_code(code).is_some(),
+            )
+        }
+        #[cfg(feature = "test_report")]
+        "http://hl7.org/fhir/ValueSet/report-result-codes" => {
+            Some(<TestReportResult as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "test_report")]
+        "http://hl7.org/fhir/ValueSet/report-status-codes" => {
+            Some(<TestReportStatus as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "test_script")]
+        "http://hl7.org/fhir/ValueSet/http-operations" => {
+            Some(
+                <TestScriptRequestMethodCode as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        "http://hl7.org/fhir/ValueSet/trigger-type" => {
+            Some(<TriggerType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "structure_definition")]
+        "http://hl7.org/fhir/ValueSet/type-derivation-rule" => {
+            Some(<TypeDerivationRule as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "capability_statement")]
+        "http://hl7.org/fhir/ValueSet/type-restful-interaction" => {
+            Some(<TypeRestfulInteraction as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "device")]
+        "http://hl7.org/fhir/ValueSet/udi-entry-type" => {
+            Some(<UdiEntryType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        "http://hl7.org/fhir/ValueSet/units-of-time" => {
+            Some(<UnitsOfTime as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(
+            any(
+                feature = "claim",
+                feature = "claim_response",
+                feature = "explanation_of_benefit"
+            )
+        )]
+        "http://hl7.org/fhir/ValueSet/claim-use" => {
+            Some(<Use as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "composition")]
+        "http://terminology.hl7.org/ValueSet/v3-ConfidentialityClassification" => {
+            Some(
+                <V3ConfidentialityClassification as crate::CodeEnum>::from_code(code)
+                    .is_some(),
+            )
+        }
+        #[cfg(feature = "vision_prescription")]
+        "http://hl7.org/fhir/ValueSet/vision-base-codes" => {
+            Some(<VisionBase as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "vision_prescription")]
+        "http://hl7.org/fhir/ValueSet/vision-eye-codes" => {
+            Some(<VisionEyes as crate::CodeEnum>::from_code(code).is_some())
+        }
+        #[cfg(feature = "search_parameter")]
+        "http://hl7.org/fhir/ValueSet/search-xpath-usage" => {
+            Some(<XPathUsageType as crate::CodeEnum>::from_code(code).is_some())
+        }
+        _ => {
+            let _ = code;
+            None
+        }
+    }
+}

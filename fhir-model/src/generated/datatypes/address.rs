@@ -199,3 +199,43 @@ impl crate::validate::Validate for Address {
         v.field("period", &self.period, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Address {
+    fn fhir_type(&self) -> &'static str {
+        "Address"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("use", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("line", crate::fhirpath::Card::Many),
+            ("city", crate::fhirpath::Card::One),
+            ("district", crate::fhirpath::Card::One),
+            ("state", crate::fhirpath::Card::One),
+            ("postalCode", crate::fhirpath::Card::One),
+            ("country", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.use_.as_ref()),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.text.as_ref()),
+            5 => out.many(&self.line),
+            6 => out.opt(self.city.as_ref()),
+            7 => out.opt(self.district.as_ref()),
+            8 => out.opt(self.state.as_ref()),
+            9 => out.opt(self.postal_code.as_ref()),
+            10 => out.opt(self.country.as_ref()),
+            11 => out.opt(self.period.as_deref()),
+            _ => {}
+        }
+    }
+}

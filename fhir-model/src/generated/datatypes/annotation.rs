@@ -153,6 +153,32 @@ impl Annotation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Annotation {
+    fn fhir_type(&self) -> &'static str {
+        "Annotation"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::Choice),
+            ("time", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.choice(self.author.as_ref()),
+            3 => out.opt(self.time.as_ref()),
+            4 => out.opt(self.text.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Annotation.author[x]`.
 ///
 /// In JSON the element name carries the type (`authorReference`, `authorString`, ...).
@@ -215,6 +241,16 @@ impl crate::validate::Validate for AnnotationAuthor {
                 )
             }
             Self::String(x) => v.variant("authorString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for AnnotationAuthor {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Reference(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }

@@ -182,3 +182,39 @@ impl crate::validate::Validate for Attachment {
         v.field("creation", &self.creation, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Attachment {
+    fn fhir_type(&self) -> &'static str {
+        "Attachment"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("contentType", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("data", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+            ("size", crate::fhirpath::Card::One),
+            ("hash", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("creation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.content_type.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.data.as_ref()),
+            5 => out.opt(self.url.as_ref()),
+            6 => out.opt(self.size.as_ref()),
+            7 => out.opt(self.hash.as_ref()),
+            8 => out.opt(self.title.as_ref()),
+            9 => out.opt(self.creation.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -99,3 +99,27 @@ impl crate::validate::Validate for CodeableConcept {
         v.field("text", &self.text, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CodeableConcept {
+    fn fhir_type(&self) -> &'static str {
+        "CodeableConcept"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("coding", crate::fhirpath::Card::Many),
+            ("text", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.coding),
+            3 => out.opt(self.text.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -137,3 +137,33 @@ impl crate::validate::Validate for Coding {
         v.field("userSelected", &self.user_selected, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Coding {
+    fn fhir_type(&self) -> &'static str {
+        "Coding"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("system", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("userSelected", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.system.as_ref()),
+            3 => out.opt(self.version.as_ref()),
+            4 => out.opt(self.code.as_ref()),
+            5 => out.opt(self.display.as_ref()),
+            6 => out.opt(self.user_selected.as_ref()),
+            _ => {}
+        }
+    }
+}

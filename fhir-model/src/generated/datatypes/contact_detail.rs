@@ -99,3 +99,27 @@ impl crate::validate::Validate for ContactDetail {
         v.field("telecom", &self.telecom, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContactDetail {
+    fn fhir_type(&self) -> &'static str {
+        "ContactDetail"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("telecom", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.name.as_ref()),
+            3 => out.many(&self.telecom),
+            _ => {}
+        }
+    }
+}

@@ -144,3 +144,33 @@ impl crate::validate::Validate for ContactPoint {
         v.field("period", &self.period, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContactPoint {
+    fn fhir_type(&self) -> &'static str {
+        "ContactPoint"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("system", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("rank", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.system.as_ref()),
+            3 => out.opt(self.value.as_ref()),
+            4 => out.opt(self.use_.as_ref()),
+            5 => out.opt(self.rank.as_ref()),
+            6 => out.opt(self.period.as_deref()),
+            _ => {}
+        }
+    }
+}

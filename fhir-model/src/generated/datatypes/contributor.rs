@@ -134,3 +134,29 @@ impl Contributor {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Contributor {
+    fn fhir_type(&self) -> &'static str {
+        "Contributor"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.type_.as_ref()),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.many(&self.contact),
+            _ => {}
+        }
+    }
+}

@@ -203,6 +203,42 @@ impl DataRequirement {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DataRequirement {
+    fn fhir_type(&self) -> &'static str {
+        "DataRequirement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::Choice),
+            ("mustSupport", crate::fhirpath::Card::Many),
+            ("codeFilter", crate::fhirpath::Card::Many),
+            ("dateFilter", crate::fhirpath::Card::Many),
+            ("limit", crate::fhirpath::Card::One),
+            ("sort", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.type_.as_ref()),
+            3 => out.many(&self.profile),
+            4 => out.choice(self.subject.as_ref()),
+            5 => out.many(&self.must_support),
+            6 => out.many(&self.code_filter),
+            7 => out.many(&self.date_filter),
+            8 => out.opt(self.limit.as_ref()),
+            9 => out.many(&self.sort),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `DataRequirement.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -251,6 +287,16 @@ impl crate::validate::Validate for DataRequirementSubject {
         match self {
             Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DataRequirementSubject {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -380,6 +426,34 @@ impl crate::validate::Validate for DataRequirementCodeFilter {
         v.field("searchParam", &self.search_param, 0);
         v.field("valueSet", &self.value_set, 0);
         v.field("code", &self.code, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DataRequirementCodeFilter {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("searchParam", crate::fhirpath::Card::One),
+            ("valueSet", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.path.as_ref()),
+            3 => out.opt(self.search_param.as_ref()),
+            4 => out.opt(self.value_set.as_ref()),
+            5 => out.many(&self.code),
+            _ => {}
+        }
     }
 }
 
@@ -533,6 +607,32 @@ impl crate::validate::Validate for DataRequirementDateFilter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DataRequirementDateFilter {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("searchParam", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.path.as_ref()),
+            3 => out.opt(self.search_param.as_ref()),
+            4 => out.choice(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `DataRequirement.dateFilter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueDateTime`, `valuePeriod`, ...).
@@ -591,6 +691,17 @@ impl crate::validate::Validate for DataRequirementDateFilterValue {
             Self::DateTime(x) => v.variant("valueDateTime", x),
             Self::Period(x) => v.variant("valuePeriod", x),
             Self::Duration(x) => v.variant("valueDuration", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DataRequirementDateFilterValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Duration(v) => &**v,
         }
     }
 }
@@ -711,6 +822,30 @@ impl DataRequirementSort {
             path: Some(crate::Primitive::new(path)),
             direction: Some(crate::Primitive::new(direction)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DataRequirementSort {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("direction", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.path.as_ref()),
+            3 => out.opt(self.direction.as_ref()),
+            _ => {}
         }
     }
 }

@@ -300,6 +300,54 @@ impl crate::validate::Validate for Dosage {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Dosage {
+    fn fhir_type(&self) -> &'static str {
+        "Dosage"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("additionalInstruction", crate::fhirpath::Card::Many),
+            ("patientInstruction", crate::fhirpath::Card::One),
+            ("timing", crate::fhirpath::Card::One),
+            ("asNeeded", crate::fhirpath::Card::Choice),
+            ("site", crate::fhirpath::Card::One),
+            ("route", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("doseAndRate", crate::fhirpath::Card::Many),
+            ("maxDosePerPeriod", crate::fhirpath::Card::One),
+            ("maxDosePerAdministration", crate::fhirpath::Card::One),
+            ("maxDosePerLifetime", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.text.as_ref()),
+            5 => out.many(&self.additional_instruction),
+            6 => out.opt(self.patient_instruction.as_ref()),
+            7 => out.opt(self.timing.as_deref()),
+            8 => out.choice(self.as_needed.as_ref()),
+            9 => out.opt(self.site.as_deref()),
+            10 => out.opt(self.route.as_deref()),
+            11 => out.opt(self.method.as_deref()),
+            12 => out.many(&self.dose_and_rate),
+            13 => out.opt(self.max_dose_per_period.as_deref()),
+            14 => out.opt(self.max_dose_per_administration.as_deref()),
+            15 => out.opt(self.max_dose_per_lifetime.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Dosage.asNeeded[x]`.
 ///
 /// In JSON the element name carries the type (`asNeededBoolean`, `asNeededCodeableConcept`, ...).
@@ -350,6 +398,16 @@ impl crate::validate::Validate for DosageAsNeeded {
         match self {
             Self::Boolean(x) => v.variant("asNeededBoolean", x),
             Self::CodeableConcept(x) => v.variant("asNeededCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DosageAsNeeded {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Boolean(v) => v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -498,6 +556,32 @@ impl crate::validate::Validate for DosageDoseAndRate {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DosageDoseAndRate {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("dose", crate::fhirpath::Card::Choice),
+            ("rate", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.type_.as_deref()),
+            3 => out.choice(self.dose.as_ref()),
+            4 => out.choice(self.rate.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Dosage.doseAndRate.dose[x]`.
 ///
 /// In JSON the element name carries the type (`doseRange`, `doseQuantity`, ...).
@@ -546,6 +630,16 @@ impl crate::validate::Validate for DosageDoseAndRateDose {
         match self {
             Self::Range(x) => v.variant("doseRange", x),
             Self::Quantity(x) => v.variant("doseQuantity", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DosageDoseAndRateDose {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Range(v) => &**v,
+            Self::Quantity(v) => &**v,
         }
     }
 }
@@ -608,6 +702,17 @@ impl crate::validate::Validate for DosageDoseAndRateRate {
             Self::Ratio(x) => v.variant("rateRatio", x),
             Self::Range(x) => v.variant("rateRange", x),
             Self::Quantity(x) => v.variant("rateQuantity", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DosageDoseAndRateRate {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Ratio(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Quantity(v) => &**v,
         }
     }
 }

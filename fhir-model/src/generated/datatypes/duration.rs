@@ -153,3 +153,33 @@ impl crate::validate::Validate for Duration {
         v.field("code", &self.code, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Duration {
+    fn fhir_type(&self) -> &'static str {
+        "Duration"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::One),
+            ("comparator", crate::fhirpath::Card::One),
+            ("unit", crate::fhirpath::Card::One),
+            ("system", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.value.as_ref()),
+            3 => out.opt(self.comparator.as_ref()),
+            4 => out.opt(self.unit.as_ref()),
+            5 => out.opt(self.system.as_ref()),
+            6 => out.opt(self.code.as_ref()),
+            _ => {}
+        }
+    }
+}

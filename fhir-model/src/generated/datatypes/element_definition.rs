@@ -2842,6 +2842,96 @@ impl ElementDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "ElementDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("representation", crate::fhirpath::Card::Many),
+            ("sliceName", crate::fhirpath::Card::One),
+            ("sliceIsConstraining", crate::fhirpath::Card::One),
+            ("label", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("slicing", crate::fhirpath::Card::One),
+            ("short", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+            ("requirements", crate::fhirpath::Card::One),
+            ("alias", crate::fhirpath::Card::Many),
+            ("min", crate::fhirpath::Card::One),
+            ("max", crate::fhirpath::Card::One),
+            ("base", crate::fhirpath::Card::One),
+            ("contentReference", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("defaultValue", crate::fhirpath::Card::Choice),
+            ("meaningWhenMissing", crate::fhirpath::Card::One),
+            ("orderMeaning", crate::fhirpath::Card::One),
+            ("fixed", crate::fhirpath::Card::Choice),
+            ("pattern", crate::fhirpath::Card::Choice),
+            ("example", crate::fhirpath::Card::Many),
+            ("minValue", crate::fhirpath::Card::Choice),
+            ("maxValue", crate::fhirpath::Card::Choice),
+            ("maxLength", crate::fhirpath::Card::One),
+            ("condition", crate::fhirpath::Card::Many),
+            ("constraint", crate::fhirpath::Card::Many),
+            ("mustSupport", crate::fhirpath::Card::One),
+            ("isModifier", crate::fhirpath::Card::One),
+            ("isModifierReason", crate::fhirpath::Card::One),
+            ("isSummary", crate::fhirpath::Card::One),
+            ("binding", crate::fhirpath::Card::One),
+            ("mapping", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.path.as_ref()),
+            4 => out.many(&self.representation),
+            5 => out.opt(self.slice_name.as_ref()),
+            6 => out.opt(self.slice_is_constraining.as_ref()),
+            7 => out.opt(self.label.as_ref()),
+            8 => out.many(&self.code),
+            9 => out.opt(self.slicing.as_deref()),
+            10 => out.opt(self.short.as_ref()),
+            11 => out.opt(self.definition.as_ref()),
+            12 => out.opt(self.comment.as_ref()),
+            13 => out.opt(self.requirements.as_ref()),
+            14 => out.many(&self.alias),
+            15 => out.opt(self.min.as_ref()),
+            16 => out.opt(self.max.as_ref()),
+            17 => out.opt(self.base.as_deref()),
+            18 => out.opt(self.content_reference.as_ref()),
+            19 => out.many(&self.type_),
+            20 => out.choice(self.default_value.as_ref()),
+            21 => out.opt(self.meaning_when_missing.as_ref()),
+            22 => out.opt(self.order_meaning.as_ref()),
+            23 => out.choice(self.fixed.as_ref()),
+            24 => out.choice(self.pattern.as_ref()),
+            25 => out.many(&self.example),
+            26 => out.choice(self.min_value.as_ref()),
+            27 => out.choice(self.max_value.as_ref()),
+            28 => out.opt(self.max_length.as_ref()),
+            29 => out.many(&self.condition),
+            30 => out.many(&self.constraint),
+            31 => out.opt(self.must_support.as_ref()),
+            32 => out.opt(self.is_modifier.as_ref()),
+            33 => out.opt(self.is_modifier_reason.as_ref()),
+            34 => out.opt(self.is_summary.as_ref()),
+            35 => out.opt(self.binding.as_deref()),
+            36 => out.many(&self.mapping),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.defaultValue[x]`.
 ///
 /// In JSON the element name carries the type (`defaultValueBase64Binary`, `defaultValueBoolean`, ...).
@@ -3431,6 +3521,64 @@ impl crate::validate::Validate for ElementDefinitionDefaultValue {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ElementDefinitionDefaultValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Base64Binary(v) => v,
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
+            Self::Code(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
+            Self::Id(v) => v,
+            Self::Instant(v) => v,
+            Self::Integer(v) => v,
+            Self::Markdown(v) => v,
+            Self::Oid(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
+            Self::Time(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Uri(v) => v,
+            Self::Url(v) => v,
+            Self::Uuid(v) => v,
+            Self::Address(v) => &**v,
+            Self::Age(v) => &**v,
+            Self::Annotation(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::ContactPoint(v) => &**v,
+            Self::Count(v) => &**v,
+            Self::Distance(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::HumanName(v) => &**v,
+            Self::Identifier(v) => &**v,
+            Self::Money(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Signature(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::ContactDetail(v) => &**v,
+            Self::Contributor(v) => &**v,
+            Self::DataRequirement(v) => &**v,
+            Self::Expression(v) => &**v,
+            Self::ParameterDefinition(v) => &**v,
+            Self::RelatedArtifact(v) => &**v,
+            Self::TriggerDefinition(v) => &**v,
+            Self::UsageContext(v) => &**v,
+            Self::Dosage(v) => &**v,
+            Self::Meta(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.fixed[x]`.
 ///
 /// In JSON the element name carries the type (`fixedBase64Binary`, `fixedBoolean`, ...).
@@ -3971,6 +4119,64 @@ impl crate::validate::Validate for ElementDefinitionFixed {
             Self::UsageContext(x) => v.variant("fixedUsageContext", x),
             Self::Dosage(x) => v.variant("fixedDosage", x),
             Self::Meta(x) => v.variant("fixedMeta", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ElementDefinitionFixed {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Base64Binary(v) => v,
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
+            Self::Code(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
+            Self::Id(v) => v,
+            Self::Instant(v) => v,
+            Self::Integer(v) => v,
+            Self::Markdown(v) => v,
+            Self::Oid(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
+            Self::Time(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Uri(v) => v,
+            Self::Url(v) => v,
+            Self::Uuid(v) => v,
+            Self::Address(v) => &**v,
+            Self::Age(v) => &**v,
+            Self::Annotation(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::ContactPoint(v) => &**v,
+            Self::Count(v) => &**v,
+            Self::Distance(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::HumanName(v) => &**v,
+            Self::Identifier(v) => &**v,
+            Self::Money(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Signature(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::ContactDetail(v) => &**v,
+            Self::Contributor(v) => &**v,
+            Self::DataRequirement(v) => &**v,
+            Self::Expression(v) => &**v,
+            Self::ParameterDefinition(v) => &**v,
+            Self::RelatedArtifact(v) => &**v,
+            Self::TriggerDefinition(v) => &**v,
+            Self::UsageContext(v) => &**v,
+            Self::Dosage(v) => &**v,
+            Self::Meta(v) => &**v,
         }
     }
 }
@@ -4531,6 +4737,64 @@ impl crate::validate::Validate for ElementDefinitionPattern {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ElementDefinitionPattern {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Base64Binary(v) => v,
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
+            Self::Code(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
+            Self::Id(v) => v,
+            Self::Instant(v) => v,
+            Self::Integer(v) => v,
+            Self::Markdown(v) => v,
+            Self::Oid(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
+            Self::Time(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Uri(v) => v,
+            Self::Url(v) => v,
+            Self::Uuid(v) => v,
+            Self::Address(v) => &**v,
+            Self::Age(v) => &**v,
+            Self::Annotation(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::ContactPoint(v) => &**v,
+            Self::Count(v) => &**v,
+            Self::Distance(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::HumanName(v) => &**v,
+            Self::Identifier(v) => &**v,
+            Self::Money(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Signature(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::ContactDetail(v) => &**v,
+            Self::Contributor(v) => &**v,
+            Self::DataRequirement(v) => &**v,
+            Self::Expression(v) => &**v,
+            Self::ParameterDefinition(v) => &**v,
+            Self::RelatedArtifact(v) => &**v,
+            Self::TriggerDefinition(v) => &**v,
+            Self::UsageContext(v) => &**v,
+            Self::Dosage(v) => &**v,
+            Self::Meta(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.minValue[x]`.
 ///
 /// In JSON the element name carries the type (`minValueDate`, `minValueDateTime`, ...).
@@ -4665,6 +4929,23 @@ impl crate::validate::Validate for ElementDefinitionMinValue {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ElementDefinitionMinValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Instant(v) => v,
+            Self::Time(v) => v,
+            Self::Decimal(v) => v,
+            Self::Integer(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Quantity(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.maxValue[x]`.
 ///
 /// In JSON the element name carries the type (`maxValueDate`, `maxValueDateTime`, ...).
@@ -4795,6 +5076,23 @@ impl crate::validate::Validate for ElementDefinitionMaxValue {
             Self::PositiveInt(x) => v.variant("maxValuePositiveInt", x),
             Self::UnsignedInt(x) => v.variant("maxValueUnsignedInt", x),
             Self::Quantity(x) => v.variant("maxValueQuantity", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ElementDefinitionMaxValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Instant(v) => v,
+            Self::Time(v) => v,
+            Self::Decimal(v) => v,
+            Self::Integer(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Quantity(v) => &**v,
         }
     }
 }
@@ -4943,6 +5241,34 @@ impl ElementDefinitionSlicing {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionSlicing {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("discriminator", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("ordered", crate::fhirpath::Card::One),
+            ("rules", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.discriminator),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.ordered.as_ref()),
+            5 => out.opt(self.rules.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Element values that are used to distinguish the slices
 ///
 /// Designates which child elements are used to discriminate between the slices when processing an instance. If one or more discriminators are provided, the value of the child elements in the instance data SHALL completely distinguish which slice the element in the resource matches based on the allowed values for those elements in each of the slices.
@@ -5059,6 +5385,30 @@ impl ElementDefinitionSlicingDiscriminator {
             type_: Some(crate::Primitive::new(type_)),
             path: Some(crate::Primitive::new(path)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionSlicingDiscriminator {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("path", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.type_.as_ref()),
+            3 => out.opt(self.path.as_ref()),
+            _ => {}
         }
     }
 }
@@ -5198,6 +5548,32 @@ impl ElementDefinitionBase {
             min: Some(crate::Primitive::new(min)),
             max: Some(crate::Primitive::new(max)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionBase {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("min", crate::fhirpath::Card::One),
+            ("max", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.path.as_ref()),
+            3 => out.opt(self.min.as_ref()),
+            4 => out.opt(self.max.as_ref()),
+            _ => {}
         }
     }
 }
@@ -5375,6 +5751,36 @@ impl ElementDefinitionType {
         ElementDefinitionType {
             code: Some(crate::Primitive::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionType {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::Many),
+            ("targetProfile", crate::fhirpath::Card::Many),
+            ("aggregation", crate::fhirpath::Card::Many),
+            ("versioning", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.code.as_ref()),
+            3 => out.many(&self.profile),
+            4 => out.many(&self.target_profile),
+            5 => out.many(&self.aggregation),
+            6 => out.opt(self.versioning.as_ref()),
+            _ => {}
         }
     }
 }
@@ -6179,6 +6585,30 @@ impl ElementDefinitionExample {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionExample {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("label", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.label.as_ref()),
+            3 => out.choice(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ElementDefinition.example.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
@@ -6723,6 +7153,64 @@ impl crate::validate::Validate for ElementDefinitionExampleValue {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ElementDefinitionExampleValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Base64Binary(v) => v,
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
+            Self::Code(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
+            Self::Id(v) => v,
+            Self::Instant(v) => v,
+            Self::Integer(v) => v,
+            Self::Markdown(v) => v,
+            Self::Oid(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
+            Self::Time(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Uri(v) => v,
+            Self::Url(v) => v,
+            Self::Uuid(v) => v,
+            Self::Address(v) => &**v,
+            Self::Age(v) => &**v,
+            Self::Annotation(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::ContactPoint(v) => &**v,
+            Self::Count(v) => &**v,
+            Self::Distance(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::HumanName(v) => &**v,
+            Self::Identifier(v) => &**v,
+            Self::Money(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Signature(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::ContactDetail(v) => &**v,
+            Self::Contributor(v) => &**v,
+            Self::DataRequirement(v) => &**v,
+            Self::Expression(v) => &**v,
+            Self::ParameterDefinition(v) => &**v,
+            Self::RelatedArtifact(v) => &**v,
+            Self::TriggerDefinition(v) => &**v,
+            Self::UsageContext(v) => &**v,
+            Self::Dosage(v) => &**v,
+            Self::Meta(v) => &**v,
+        }
+    }
+}
+
 /// Condition that must evaluate to true
 ///
 /// Formal constraints such as co-occurrence and other constraints that can be computationally evaluated within the context of the instance.
@@ -6919,6 +7407,40 @@ impl ElementDefinitionConstraint {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionConstraint {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("key", crate::fhirpath::Card::One),
+            ("requirements", crate::fhirpath::Card::One),
+            ("severity", crate::fhirpath::Card::One),
+            ("human", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+            ("xpath", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.key.as_ref()),
+            3 => out.opt(self.requirements.as_ref()),
+            4 => out.opt(self.severity.as_ref()),
+            5 => out.opt(self.human.as_ref()),
+            6 => out.opt(self.expression.as_ref()),
+            7 => out.opt(self.xpath.as_ref()),
+            8 => out.opt(self.source.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// ValueSet details if this is coded
 ///
 /// Binds to a value set if this element is coded (code, Coding, CodeableConcept, Quantity), or the data types (string, uri).
@@ -7049,6 +7571,32 @@ impl ElementDefinitionBinding {
         ElementDefinitionBinding {
             strength: Some(crate::Primitive::new(strength)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionBinding {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("strength", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("valueSet", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.strength.as_ref()),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.value_set.as_ref()),
+            _ => {}
         }
     }
 }
@@ -7193,6 +7741,34 @@ impl ElementDefinitionMapping {
             identity: Some(crate::Primitive::new(identity)),
             map: Some(crate::Primitive::new(map)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ElementDefinitionMapping {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("identity", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("map", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.identity.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.map.as_ref()),
+            5 => out.opt(self.comment.as_ref()),
+            _ => {}
         }
     }
 }

@@ -162,3 +162,33 @@ impl Expression {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Expression {
+    fn fhir_type(&self) -> &'static str {
+        "Expression"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.description.as_ref()),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.language.as_ref()),
+            5 => out.opt(self.expression.as_ref()),
+            6 => out.opt(self.reference.as_ref()),
+            _ => {}
+        }
+    }
+}

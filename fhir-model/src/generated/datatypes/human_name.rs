@@ -165,3 +165,37 @@ impl crate::validate::Validate for HumanName {
         v.field("period", &self.period, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for HumanName {
+    fn fhir_type(&self) -> &'static str {
+        "HumanName"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("use", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("family", crate::fhirpath::Card::One),
+            ("given", crate::fhirpath::Card::Many),
+            ("prefix", crate::fhirpath::Card::Many),
+            ("suffix", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.use_.as_ref()),
+            3 => out.opt(self.text.as_ref()),
+            4 => out.opt(self.family.as_ref()),
+            5 => out.many(&self.given),
+            6 => out.many(&self.prefix),
+            7 => out.many(&self.suffix),
+            8 => out.opt(self.period.as_deref()),
+            _ => {}
+        }
+    }
+}

@@ -154,3 +154,35 @@ impl Identifier {
         self
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Identifier {
+    fn fhir_type(&self) -> &'static str {
+        "Identifier"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("use", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("system", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("assigner", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.use_.as_ref()),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.system.as_ref()),
+            5 => out.opt(self.value.as_ref()),
+            6 => out.opt(self.period.as_deref()),
+            7 => out.opt(self.assigner.as_deref()),
+            _ => {}
+        }
+    }
+}

@@ -170,3 +170,35 @@ impl MarketingStatus {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MarketingStatus {
+    fn fhir_type(&self) -> &'static str {
+        "MarketingStatus"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("country", crate::fhirpath::Card::One),
+            ("jurisdiction", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("dateRange", crate::fhirpath::Card::One),
+            ("restoreDate", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.country.as_deref()),
+            4 => out.opt(self.jurisdiction.as_deref()),
+            5 => out.opt(self.status.as_deref()),
+            6 => out.opt(self.date_range.as_deref()),
+            7 => out.opt(self.restore_date.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -149,3 +149,35 @@ impl crate::validate::Validate for Meta {
         v.field("tag", &self.tag, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Meta {
+    fn fhir_type(&self) -> &'static str {
+        "Meta"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("versionId", crate::fhirpath::Card::One),
+            ("lastUpdated", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::Many),
+            ("security", crate::fhirpath::Card::Many),
+            ("tag", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.version_id.as_ref()),
+            3 => out.opt(self.last_updated.as_ref()),
+            4 => out.opt(self.source.as_ref()),
+            5 => out.many(&self.profile),
+            6 => out.many(&self.security),
+            7 => out.many(&self.tag),
+            _ => {}
+        }
+    }
+}

@@ -101,3 +101,27 @@ impl crate::validate::Validate for Money {
         v.field("currency", &self.currency, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Money {
+    fn fhir_type(&self) -> &'static str {
+        "Money"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::One),
+            ("currency", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.value.as_ref()),
+            3 => out.opt(self.currency.as_ref()),
+            _ => {}
+        }
+    }
+}

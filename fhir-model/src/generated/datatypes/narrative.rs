@@ -133,3 +133,27 @@ impl Narrative {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Narrative {
+    fn fhir_type(&self) -> &'static str {
+        "Narrative"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("div", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.status.as_ref()),
+            3 => out.opt(self.div.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -186,3 +186,37 @@ impl ParameterDefinition {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ParameterDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "ParameterDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("min", crate::fhirpath::Card::One),
+            ("max", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.name.as_ref()),
+            3 => out.opt(self.use_.as_ref()),
+            4 => out.opt(self.min.as_ref()),
+            5 => out.opt(self.max.as_ref()),
+            6 => out.opt(self.documentation.as_ref()),
+            7 => out.opt(self.type_.as_ref()),
+            8 => out.opt(self.profile.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -110,3 +110,27 @@ impl crate::validate::Validate for Period {
         v.field("end", &self.end, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Period {
+    fn fhir_type(&self) -> &'static str {
+        "Period"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.start.as_ref()),
+            3 => out.opt(self.end.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -155,6 +155,36 @@ impl crate::validate::Validate for Population {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Population {
+    fn fhir_type(&self) -> &'static str {
+        "Population"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("age", crate::fhirpath::Card::Choice),
+            ("gender", crate::fhirpath::Card::One),
+            ("race", crate::fhirpath::Card::One),
+            ("physiologicalCondition", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.age.as_ref()),
+            4 => out.opt(self.gender.as_deref()),
+            5 => out.opt(self.race.as_deref()),
+            6 => out.opt(self.physiological_condition.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Population.age[x]`.
 ///
 /// In JSON the element name carries the type (`ageRange`, `ageCodeableConcept`, ...).
@@ -203,6 +233,16 @@ impl crate::validate::Validate for PopulationAge {
         match self {
             Self::Range(x) => v.variant("ageRange", x),
             Self::CodeableConcept(x) => v.variant("ageCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PopulationAge {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Range(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }

@@ -220,3 +220,47 @@ impl crate::validate::Validate for ProdCharacteristic {
         v.field("scoring", &self.scoring, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ProdCharacteristic {
+    fn fhir_type(&self) -> &'static str {
+        "ProdCharacteristic"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("height", crate::fhirpath::Card::One),
+            ("width", crate::fhirpath::Card::One),
+            ("depth", crate::fhirpath::Card::One),
+            ("weight", crate::fhirpath::Card::One),
+            ("nominalVolume", crate::fhirpath::Card::One),
+            ("externalDiameter", crate::fhirpath::Card::One),
+            ("shape", crate::fhirpath::Card::One),
+            ("color", crate::fhirpath::Card::Many),
+            ("imprint", crate::fhirpath::Card::Many),
+            ("image", crate::fhirpath::Card::Many),
+            ("scoring", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.height.as_deref()),
+            4 => out.opt(self.width.as_deref()),
+            5 => out.opt(self.depth.as_deref()),
+            6 => out.opt(self.weight.as_deref()),
+            7 => out.opt(self.nominal_volume.as_deref()),
+            8 => out.opt(self.external_diameter.as_deref()),
+            9 => out.opt(self.shape.as_ref()),
+            10 => out.many(&self.color),
+            11 => out.many(&self.imprint),
+            12 => out.many(&self.image),
+            13 => out.opt(self.scoring.as_deref()),
+            _ => {}
+        }
+    }
+}

@@ -166,3 +166,33 @@ impl ProductShelfLife {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ProductShelfLife {
+    fn fhir_type(&self) -> &'static str {
+        "ProductShelfLife"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("specialPrecautionsForStorage", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_deref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.period.as_deref()),
+            6 => out.many(&self.special_precautions_for_storage),
+            _ => {}
+        }
+    }
+}

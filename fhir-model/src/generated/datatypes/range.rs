@@ -105,3 +105,27 @@ impl crate::validate::Validate for Range {
         v.field("high", &self.high, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Range {
+    fn fhir_type(&self) -> &'static str {
+        "Range"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("low", crate::fhirpath::Card::One),
+            ("high", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.low.as_deref()),
+            3 => out.opt(self.high.as_deref()),
+            _ => {}
+        }
+    }
+}

@@ -105,3 +105,27 @@ impl crate::validate::Validate for Ratio {
         v.field("denominator", &self.denominator, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Ratio {
+    fn fhir_type(&self) -> &'static str {
+        "Ratio"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("numerator", crate::fhirpath::Card::One),
+            ("denominator", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.numerator.as_deref()),
+            3 => out.opt(self.denominator.as_deref()),
+            _ => {}
+        }
+    }
+}

@@ -134,3 +134,31 @@ impl crate::validate::Validate for Reference {
         v.field("display", &self.display, 0);
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Reference {
+    fn fhir_type(&self) -> &'static str {
+        "Reference"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("reference", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.reference.as_ref()),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.identifier.as_deref()),
+            5 => out.opt(self.display.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -175,3 +175,37 @@ impl RelatedArtifact {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RelatedArtifact {
+    fn fhir_type(&self) -> &'static str {
+        "RelatedArtifact"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("label", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("citation", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+            ("document", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.type_.as_ref()),
+            3 => out.opt(self.label.as_ref()),
+            4 => out.opt(self.display.as_ref()),
+            5 => out.opt(self.citation.as_ref()),
+            6 => out.opt(self.url.as_ref()),
+            7 => out.opt(self.document.as_deref()),
+            8 => out.opt(self.resource.as_ref()),
+            _ => {}
+        }
+    }
+}

@@ -186,3 +186,37 @@ impl SampledData {
         }
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SampledData {
+    fn fhir_type(&self) -> &'static str {
+        "SampledData"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("origin", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("lowerLimit", crate::fhirpath::Card::One),
+            ("upperLimit", crate::fhirpath::Card::One),
+            ("dimensions", crate::fhirpath::Card::One),
+            ("data", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.origin.as_deref()),
+            3 => out.opt(self.period.as_ref()),
+            4 => out.opt(self.factor.as_ref()),
+            5 => out.opt(self.lower_limit.as_ref()),
+            6 => out.opt(self.upper_limit.as_ref()),
+            7 => out.opt(self.dimensions.as_ref()),
+            8 => out.opt(self.data.as_ref()),
+            _ => {}
+        }
+    }
+}

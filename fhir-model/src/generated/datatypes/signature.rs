@@ -267,3 +267,37 @@ impl Signature {
         self
     }
 }
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Signature {
+    fn fhir_type(&self) -> &'static str {
+        "Signature"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::Many),
+            ("when", crate::fhirpath::Card::One),
+            ("who", crate::fhirpath::Card::One),
+            ("onBehalfOf", crate::fhirpath::Card::One),
+            ("targetFormat", crate::fhirpath::Card::One),
+            ("sigFormat", crate::fhirpath::Card::One),
+            ("data", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.type_),
+            3 => out.opt(self.when.as_ref()),
+            4 => out.opt(self.who.as_deref()),
+            5 => out.opt(self.on_behalf_of.as_deref()),
+            6 => out.opt(self.target_format.as_ref()),
+            7 => out.opt(self.sig_format.as_ref()),
+            8 => out.opt(self.data.as_ref()),
+            _ => {}
+        }
+    }
+}

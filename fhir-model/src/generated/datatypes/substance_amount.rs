@@ -170,6 +170,36 @@ impl crate::validate::Validate for SubstanceAmount {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceAmount {
+    fn fhir_type(&self) -> &'static str {
+        "SubstanceAmount"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("amount", crate::fhirpath::Card::Choice),
+            ("amountType", crate::fhirpath::Card::One),
+            ("amountText", crate::fhirpath::Card::One),
+            ("referenceRange", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.amount.as_ref()),
+            4 => out.opt(self.amount_type.as_deref()),
+            5 => out.opt(self.amount_text.as_ref()),
+            6 => out.opt(self.reference_range.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SubstanceAmount.amount[x]`.
 ///
 /// In JSON the element name carries the type (`amountQuantity`, `amountRange`, ...).
@@ -228,6 +258,17 @@ impl crate::validate::Validate for SubstanceAmountAmount {
             Self::Quantity(x) => v.variant("amountQuantity", x),
             Self::Range(x) => v.variant("amountRange", x),
             Self::String(x) => v.variant("amountString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceAmountAmount {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -322,5 +363,29 @@ impl crate::validate::Validate for SubstanceAmountReferenceRange {
         v.field("extension", &self.extension, 0);
         v.field("lowLimit", &self.low_limit, 0);
         v.field("highLimit", &self.high_limit, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceAmountReferenceRange {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("lowLimit", crate::fhirpath::Card::One),
+            ("highLimit", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.low_limit.as_deref()),
+            3 => out.opt(self.high_limit.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -130,6 +130,34 @@ impl crate::validate::Validate for Timing {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Timing {
+    fn fhir_type(&self) -> &'static str {
+        "Timing"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("event", crate::fhirpath::Card::Many),
+            ("repeat", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.event),
+            4 => out.opt(self.repeat.as_deref()),
+            5 => out.opt(self.code.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// When the event is to occur
 ///
 /// A set of rules that describe when the event is scheduled.
@@ -477,6 +505,56 @@ impl crate::validate::Validate for TimingRepeat {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TimingRepeat {
+    fn fhir_type(&self) -> &'static str {
+        "Element"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("bounds", crate::fhirpath::Card::Choice),
+            ("count", crate::fhirpath::Card::One),
+            ("countMax", crate::fhirpath::Card::One),
+            ("duration", crate::fhirpath::Card::One),
+            ("durationMax", crate::fhirpath::Card::One),
+            ("durationUnit", crate::fhirpath::Card::One),
+            ("frequency", crate::fhirpath::Card::One),
+            ("frequencyMax", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("periodMax", crate::fhirpath::Card::One),
+            ("periodUnit", crate::fhirpath::Card::One),
+            ("dayOfWeek", crate::fhirpath::Card::Many),
+            ("timeOfDay", crate::fhirpath::Card::Many),
+            ("when", crate::fhirpath::Card::Many),
+            ("offset", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.choice(self.bounds.as_ref()),
+            3 => out.opt(self.count.as_ref()),
+            4 => out.opt(self.count_max.as_ref()),
+            5 => out.opt(self.duration.as_ref()),
+            6 => out.opt(self.duration_max.as_ref()),
+            7 => out.opt(self.duration_unit.as_ref()),
+            8 => out.opt(self.frequency.as_ref()),
+            9 => out.opt(self.frequency_max.as_ref()),
+            10 => out.opt(self.period.as_ref()),
+            11 => out.opt(self.period_max.as_ref()),
+            12 => out.opt(self.period_unit.as_ref()),
+            13 => out.many(&self.day_of_week),
+            14 => out.many(&self.time_of_day),
+            15 => out.many(&self.when),
+            16 => out.opt(self.offset.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Timing.repeat.bounds[x]`.
 ///
 /// In JSON the element name carries the type (`boundsDuration`, `boundsRange`, ...).
@@ -535,6 +613,17 @@ impl crate::validate::Validate for TimingRepeatBounds {
             Self::Duration(x) => v.variant("boundsDuration", x),
             Self::Range(x) => v.variant("boundsRange", x),
             Self::Period(x) => v.variant("boundsPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for TimingRepeatBounds {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Duration(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Period(v) => &**v,
         }
     }
 }

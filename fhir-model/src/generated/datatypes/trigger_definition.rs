@@ -223,6 +223,36 @@ impl TriggerDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TriggerDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "TriggerDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("timing", crate::fhirpath::Card::Choice),
+            ("data", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.type_.as_ref()),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.choice(self.timing.as_ref()),
+            5 => out.many(&self.data),
+            6 => out.opt(self.condition.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `TriggerDefinition.timing[x]`.
 ///
 /// In JSON the element name carries the type (`timingTiming`, `timingReference`, ...).
@@ -293,6 +323,18 @@ impl crate::validate::Validate for TriggerDefinitionTiming {
             Self::Reference(x) => v.variant_ref("timingReference", x, &["Schedule"]),
             Self::Date(x) => v.variant("timingDate", x),
             Self::DateTime(x) => v.variant("timingDateTime", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for TriggerDefinitionTiming {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Timing(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
         }
     }
 }

@@ -149,6 +149,30 @@ impl UsageContext {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for UsageContext {
+    fn fhir_type(&self) -> &'static str {
+        "UsageContext"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.opt(self.code.as_deref()),
+            3 => out.choice(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `UsageContext.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCodeableConcept`, `valueQuantity`, ...).
@@ -255,6 +279,18 @@ impl crate::validate::Validate for UsageContextValue {
                     ],
                 )
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for UsageContextValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

@@ -386,6 +386,60 @@ impl Account {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Account {
+    fn fhir_type(&self) -> &'static str {
+        "Account"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::Many),
+            ("servicePeriod", crate::fhirpath::Card::One),
+            ("coverage", crate::fhirpath::Card::Many),
+            ("owner", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("guarantor", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.type_.as_deref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.many(&self.subject),
+            13 => out.opt(self.service_period.as_deref()),
+            14 => out.many(&self.coverage),
+            15 => out.opt(self.owner.as_deref()),
+            16 => out.opt(self.description.as_ref()),
+            17 => out.many(&self.guarantor),
+            18 => out.opt(self.part_of.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Account {
     const TYPE_NAME: &'static str = "Account";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -547,6 +601,32 @@ impl AccountCoverage {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AccountCoverage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("coverage", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.coverage.as_deref()),
+            4 => out.opt(self.priority.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// The parties ultimately responsible for balancing the Account
 ///
 /// The parties responsible for balancing the account if other payment options fall short.
@@ -688,5 +768,33 @@ impl AccountGuarantor {
     ) -> &mut Self {
         self.party = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AccountGuarantor {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("party", crate::fhirpath::Card::One),
+            ("onHold", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.party.as_deref()),
+            4 => out.opt(self.on_hold.as_ref()),
+            5 => out.opt(self.period.as_deref()),
+            _ => {}
+        }
     }
 }

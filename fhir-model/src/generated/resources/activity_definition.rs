@@ -928,6 +928,130 @@ impl ActivityDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ActivityDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "ActivityDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("subtitle", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::Choice),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("usage", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::Many),
+            ("editor", crate::fhirpath::Card::Many),
+            ("reviewer", crate::fhirpath::Card::Many),
+            ("endorser", crate::fhirpath::Card::Many),
+            ("relatedArtifact", crate::fhirpath::Card::Many),
+            ("library", crate::fhirpath::Card::Many),
+            ("kind", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("intent", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("doNotPerform", crate::fhirpath::Card::One),
+            ("timing", crate::fhirpath::Card::Choice),
+            ("location", crate::fhirpath::Card::One),
+            ("participant", crate::fhirpath::Card::Many),
+            ("product", crate::fhirpath::Card::Choice),
+            ("quantity", crate::fhirpath::Card::One),
+            ("dosage", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::Many),
+            ("specimenRequirement", crate::fhirpath::Card::Many),
+            ("observationRequirement", crate::fhirpath::Card::Many),
+            ("observationResultRequirement", crate::fhirpath::Card::Many),
+            ("transform", crate::fhirpath::Card::One),
+            ("dynamicValue", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.subtitle.as_ref()),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.experimental.as_ref()),
+            16 => out.choice(self.subject.as_ref()),
+            17 => out.opt(self.date.as_ref()),
+            18 => out.opt(self.publisher.as_ref()),
+            19 => out.many(&self.contact),
+            20 => out.opt(self.description.as_ref()),
+            21 => out.many(&self.use_context),
+            22 => out.many(&self.jurisdiction),
+            23 => out.opt(self.purpose.as_ref()),
+            24 => out.opt(self.usage.as_ref()),
+            25 => out.opt(self.copyright.as_ref()),
+            26 => out.opt(self.approval_date.as_ref()),
+            27 => out.opt(self.last_review_date.as_ref()),
+            28 => out.opt(self.effective_period.as_deref()),
+            29 => out.many(&self.topic),
+            30 => out.many(&self.author),
+            31 => out.many(&self.editor),
+            32 => out.many(&self.reviewer),
+            33 => out.many(&self.endorser),
+            34 => out.many(&self.related_artifact),
+            35 => out.many(&self.library),
+            36 => out.opt(self.kind.as_ref()),
+            37 => out.opt(self.profile.as_ref()),
+            38 => out.opt(self.code.as_deref()),
+            39 => out.opt(self.intent.as_ref()),
+            40 => out.opt(self.priority.as_ref()),
+            41 => out.opt(self.do_not_perform.as_ref()),
+            42 => out.choice(self.timing.as_ref()),
+            43 => out.opt(self.location.as_deref()),
+            44 => out.many(&self.participant),
+            45 => out.choice(self.product.as_ref()),
+            46 => out.opt(self.quantity.as_deref()),
+            47 => out.many(&self.dosage),
+            48 => out.many(&self.body_site),
+            49 => out.many(&self.specimen_requirement),
+            50 => out.many(&self.observation_requirement),
+            51 => out.many(&self.observation_result_requirement),
+            52 => out.opt(self.transform.as_ref()),
+            53 => out.many(&self.dynamic_value),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ActivityDefinition.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -976,6 +1100,16 @@ impl crate::validate::Validate for ActivityDefinitionSubject {
         match self {
             Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ActivityDefinitionSubject {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1074,6 +1208,20 @@ impl crate::validate::Validate for ActivityDefinitionTiming {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ActivityDefinitionTiming {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Timing(v) => &**v,
+            Self::DateTime(v) => v,
+            Self::Age(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Duration(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `ActivityDefinition.product[x]`.
 ///
 /// In JSON the element name carries the type (`productReference`, `productCodeableConcept`, ...).
@@ -1124,6 +1272,16 @@ impl crate::validate::Validate for ActivityDefinitionProduct {
                 v.variant_ref("productReference", x, &["Medication", "Substance"])
             }
             Self::CodeableConcept(x) => v.variant("productCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ActivityDefinitionProduct {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Reference(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -1282,6 +1440,32 @@ impl ActivityDefinitionParticipant {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ActivityDefinitionParticipant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.role.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Dynamic aspects of the definition
 ///
 /// Dynamic values that will be evaluated to produce values for elements of the resulting resource. For example, if the dosage of a medication must be computed based on the patient's weight, a dynamic value would be used to specify an expression that calculated the weight, and the path on the request resource that would contain the result.
@@ -1409,6 +1593,32 @@ impl ActivityDefinitionDynamicValue {
             path: Some(crate::Primitive::new(path)),
             expression: Some(Box::new(expression)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ActivityDefinitionDynamicValue {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.path.as_ref()),
+            4 => out.opt(self.expression.as_deref()),
+            _ => {}
         }
     }
 }

@@ -596,6 +596,78 @@ impl AdverseEvent {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AdverseEvent {
+    fn fhir_type(&self) -> &'static str {
+        "AdverseEvent"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("actuality", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("event", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("detected", crate::fhirpath::Card::One),
+            ("recordedDate", crate::fhirpath::Card::One),
+            ("resultingCondition", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::One),
+            ("seriousness", crate::fhirpath::Card::One),
+            ("severity", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("recorder", crate::fhirpath::Card::One),
+            ("contributor", crate::fhirpath::Card::Many),
+            ("suspectEntity", crate::fhirpath::Card::Many),
+            ("subjectMedicalHistory", crate::fhirpath::Card::Many),
+            ("referenceDocument", crate::fhirpath::Card::Many),
+            ("study", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.identifier.as_deref()),
+            9 => out.opt(self.actuality.as_ref()),
+            10 => out.many(&self.category),
+            11 => out.opt(self.event.as_deref()),
+            12 => out.opt(self.subject.as_deref()),
+            13 => out.opt(self.encounter.as_deref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.detected.as_ref()),
+            16 => out.opt(self.recorded_date.as_ref()),
+            17 => out.many(&self.resulting_condition),
+            18 => out.opt(self.location.as_deref()),
+            19 => out.opt(self.seriousness.as_deref()),
+            20 => out.opt(self.severity.as_deref()),
+            21 => out.opt(self.outcome.as_deref()),
+            22 => out.opt(self.recorder.as_deref()),
+            23 => out.many(&self.contributor),
+            24 => out.many(&self.suspect_entity),
+            25 => out.many(&self.subject_medical_history),
+            26 => out.many(&self.reference_document),
+            27 => out.many(&self.study),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for AdverseEvent {
     const TYPE_NAME: &'static str = "AdverseEvent";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -792,6 +864,32 @@ impl AdverseEventSuspectEntity {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AdverseEventSuspectEntity {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("instance", crate::fhirpath::Card::One),
+            ("causality", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.instance.as_deref()),
+            4 => out.many(&self.causality),
+            _ => {}
+        }
+    }
+}
+
 /// Information on the possible cause of the event
 ///
 /// Information on the possible cause of the event.
@@ -948,5 +1046,35 @@ impl AdverseEventSuspectEntityCausality {
     ) -> &mut Self {
         self.author = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AdverseEventSuspectEntityCausality {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("assessment", crate::fhirpath::Card::One),
+            ("productRelatedness", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.assessment.as_deref()),
+            4 => out.opt(self.product_relatedness.as_ref()),
+            5 => out.opt(self.author.as_deref()),
+            6 => out.opt(self.method.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -529,6 +529,70 @@ impl AllergyIntolerance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AllergyIntolerance {
+    fn fhir_type(&self) -> &'static str {
+        "AllergyIntolerance"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("clinicalStatus", crate::fhirpath::Card::One),
+            ("verificationStatus", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("criticality", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("onset", crate::fhirpath::Card::Choice),
+            ("recordedDate", crate::fhirpath::Card::One),
+            ("recorder", crate::fhirpath::Card::One),
+            ("asserter", crate::fhirpath::Card::One),
+            ("lastOccurrence", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+            ("reaction", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.clinical_status.as_deref()),
+            10 => out.opt(self.verification_status.as_deref()),
+            11 => out.opt(self.type_.as_ref()),
+            12 => out.many(&self.category),
+            13 => out.opt(self.criticality.as_ref()),
+            14 => out.opt(self.code.as_deref()),
+            15 => out.opt(self.patient.as_deref()),
+            16 => out.opt(self.encounter.as_deref()),
+            17 => out.choice(self.onset.as_ref()),
+            18 => out.opt(self.recorded_date.as_ref()),
+            19 => out.opt(self.recorder.as_deref()),
+            20 => out.opt(self.asserter.as_deref()),
+            21 => out.opt(self.last_occurrence.as_ref()),
+            22 => out.many(&self.note),
+            23 => out.many(&self.reaction),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `AllergyIntolerance.onset[x]`.
 ///
 /// In JSON the element name carries the type (`onsetDateTime`, `onsetAge`, ...).
@@ -607,6 +671,19 @@ impl crate::validate::Validate for AllergyIntoleranceOnset {
             Self::Period(x) => v.variant("onsetPeriod", x),
             Self::Range(x) => v.variant("onsetRange", x),
             Self::String(x) => v.variant("onsetString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for AllergyIntoleranceOnset {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Age(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -812,6 +889,42 @@ impl AllergyIntoleranceReaction {
         AllergyIntoleranceReaction {
             manifestation: vec![manifestation],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AllergyIntoleranceReaction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("substance", crate::fhirpath::Card::One),
+            ("manifestation", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("onset", crate::fhirpath::Card::One),
+            ("severity", crate::fhirpath::Card::One),
+            ("exposureRoute", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.substance.as_deref()),
+            4 => out.many(&self.manifestation),
+            5 => out.opt(self.description.as_ref()),
+            6 => out.opt(self.onset.as_ref()),
+            7 => out.opt(self.severity.as_ref()),
+            8 => out.opt(self.exposure_route.as_deref()),
+            9 => out.many(&self.note),
+            _ => {}
         }
     }
 }

@@ -560,6 +560,82 @@ impl Appointment {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Appointment {
+    fn fhir_type(&self) -> &'static str {
+        "Appointment"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("cancelationReason", crate::fhirpath::Card::One),
+            ("serviceCategory", crate::fhirpath::Card::Many),
+            ("serviceType", crate::fhirpath::Card::Many),
+            ("specialty", crate::fhirpath::Card::Many),
+            ("appointmentType", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("priority", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("supportingInformation", crate::fhirpath::Card::Many),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+            ("minutesDuration", crate::fhirpath::Card::One),
+            ("slot", crate::fhirpath::Card::Many),
+            ("created", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+            ("patientInstruction", crate::fhirpath::Card::One),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("participant", crate::fhirpath::Card::Many),
+            ("requestedPeriod", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.cancelation_reason.as_deref()),
+            11 => out.many(&self.service_category),
+            12 => out.many(&self.service_type),
+            13 => out.many(&self.specialty),
+            14 => out.opt(self.appointment_type.as_deref()),
+            15 => out.many(&self.reason_code),
+            16 => out.many(&self.reason_reference),
+            17 => out.opt(self.priority.as_ref()),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.supporting_information),
+            20 => out.opt(self.start.as_ref()),
+            21 => out.opt(self.end.as_ref()),
+            22 => out.opt(self.minutes_duration.as_ref()),
+            23 => out.many(&self.slot),
+            24 => out.opt(self.created.as_ref()),
+            25 => out.opt(self.comment.as_ref()),
+            26 => out.opt(self.patient_instruction.as_ref()),
+            27 => out.many(&self.based_on),
+            28 => out.many(&self.participant),
+            29 => out.many(&self.requested_period),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Appointment {
     const TYPE_NAME: &'static str = "Appointment";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -797,5 +873,37 @@ impl AppointmentParticipant {
     ) -> &mut Self {
         self.actor = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AppointmentParticipant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::Many),
+            ("actor", crate::fhirpath::Card::One),
+            ("required", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.type_),
+            4 => out.opt(self.actor.as_deref()),
+            5 => out.opt(self.required.as_ref()),
+            6 => out.opt(self.status.as_ref()),
+            7 => out.opt(self.period.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -377,6 +377,54 @@ impl AppointmentResponse {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AppointmentResponse {
+    fn fhir_type(&self) -> &'static str {
+        "AppointmentResponse"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("appointment", crate::fhirpath::Card::One),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+            ("participantType", crate::fhirpath::Card::Many),
+            ("actor", crate::fhirpath::Card::One),
+            ("participantStatus", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.appointment.as_deref()),
+            10 => out.opt(self.start.as_ref()),
+            11 => out.opt(self.end.as_ref()),
+            12 => out.many(&self.participant_type),
+            13 => out.opt(self.actor.as_deref()),
+            14 => out.opt(self.participant_status.as_ref()),
+            15 => out.opt(self.comment.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for AppointmentResponse {
     const TYPE_NAME: &'static str = "AppointmentResponse";
     fn id(&self) -> Option<&crate::primitives::Id> {

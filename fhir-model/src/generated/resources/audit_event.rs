@@ -344,6 +344,60 @@ impl AuditEvent {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AuditEvent {
+    fn fhir_type(&self) -> &'static str {
+        "AuditEvent"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("subtype", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("recorded", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("outcomeDesc", crate::fhirpath::Card::One),
+            ("purposeOfEvent", crate::fhirpath::Card::Many),
+            ("agent", crate::fhirpath::Card::Many),
+            ("source", crate::fhirpath::Card::One),
+            ("entity", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.type_.as_deref()),
+            9 => out.many(&self.subtype),
+            10 => out.opt(self.action.as_ref()),
+            11 => out.opt(self.period.as_deref()),
+            12 => out.opt(self.recorded.as_ref()),
+            13 => out.opt(self.outcome.as_ref()),
+            14 => out.opt(self.outcome_desc.as_ref()),
+            15 => out.many(&self.purpose_of_event),
+            16 => out.many(&self.agent),
+            17 => out.opt(self.source.as_deref()),
+            18 => out.many(&self.entity),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for AuditEvent {
     const TYPE_NAME: &'static str = "AuditEvent";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -648,6 +702,50 @@ impl AuditEventAgent {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AuditEventAgent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::Many),
+            ("who", crate::fhirpath::Card::One),
+            ("altId", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("requestor", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::One),
+            ("policy", crate::fhirpath::Card::Many),
+            ("media", crate::fhirpath::Card::One),
+            ("network", crate::fhirpath::Card::One),
+            ("purposeOfUse", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.role),
+            5 => out.opt(self.who.as_deref()),
+            6 => out.opt(self.alt_id.as_ref()),
+            7 => out.opt(self.name.as_ref()),
+            8 => out.opt(self.requestor.as_ref()),
+            9 => out.opt(self.location.as_deref()),
+            10 => out.many(&self.policy),
+            11 => out.opt(self.media.as_deref()),
+            12 => out.opt(self.network.as_deref()),
+            13 => out.many(&self.purpose_of_use),
+            _ => {}
+        }
+    }
+}
+
 /// Logical network location for application activity
 ///
 /// Logical network location for application activity, if the activity has a network location.
@@ -758,6 +856,32 @@ impl crate::validate::Validate for AuditEventAgentNetwork {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("address", &self.address, 0);
         v.field("type", &self.type_, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AuditEventAgentNetwork {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.address.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -936,6 +1060,34 @@ impl AuditEventSource {
     ) -> &mut Self {
         self.observer = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AuditEventSource {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("site", crate::fhirpath::Card::One),
+            ("observer", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.site.as_ref()),
+            4 => out.opt(self.observer.as_deref()),
+            5 => out.many(&self.type_),
+            _ => {}
+        }
     }
 }
 
@@ -1133,6 +1285,46 @@ impl crate::validate::Validate for AuditEventEntity {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AuditEventEntity {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("what", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::One),
+            ("lifecycle", crate::fhirpath::Card::One),
+            ("securityLabel", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("query", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.what.as_deref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.role.as_deref()),
+            6 => out.opt(self.lifecycle.as_deref()),
+            7 => out.many(&self.security_label),
+            8 => out.opt(self.name.as_ref()),
+            9 => out.opt(self.description.as_ref()),
+            10 => out.opt(self.query.as_ref()),
+            11 => out.many(&self.detail),
+            _ => {}
+        }
+    }
+}
+
 /// Additional Information about the entity
 ///
 /// Tagged value pairs for conveying additional information about the entity.
@@ -1299,6 +1491,32 @@ impl AuditEventEntityDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for AuditEventEntityDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.choice(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `AuditEvent.entity.detail.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueString`, `valueBase64Binary`, ...).
@@ -1349,6 +1567,16 @@ impl crate::validate::Validate for AuditEventEntityDetailValue {
         match self {
             Self::String(x) => v.variant("valueString", x),
             Self::Base64Binary(x) => v.variant("valueBase64Binary", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for AuditEventEntityDetailValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::String(v) => v,
+            Self::Base64Binary(v) => v,
         }
     }
 }

@@ -160,6 +160,36 @@ impl Binary {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Binary {
+    fn fhir_type(&self) -> &'static str {
+        "Binary"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("contentType", crate::fhirpath::Card::One),
+            ("securityContext", crate::fhirpath::Card::One),
+            ("data", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.content_type.as_ref()),
+            5 => out.opt(self.security_context.as_deref()),
+            6 => out.opt(self.data.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Binary {
     const TYPE_NAME: &'static str = "Binary";
     fn id(&self) -> Option<&crate::primitives::Id> {

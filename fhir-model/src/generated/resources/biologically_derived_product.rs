@@ -346,6 +346,60 @@ impl BiologicallyDerivedProduct {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BiologicallyDerivedProduct {
+    fn fhir_type(&self) -> &'static str {
+        "BiologicallyDerivedProduct"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("productCategory", crate::fhirpath::Card::One),
+            ("productCode", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("parent", crate::fhirpath::Card::Many),
+            ("collection", crate::fhirpath::Card::One),
+            ("processing", crate::fhirpath::Card::Many),
+            ("manipulation", crate::fhirpath::Card::One),
+            ("storage", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.product_category.as_ref()),
+            10 => out.opt(self.product_code.as_deref()),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.many(&self.request),
+            13 => out.opt(self.quantity.as_ref()),
+            14 => out.many(&self.parent),
+            15 => out.opt(self.collection.as_deref()),
+            16 => out.many(&self.processing),
+            17 => out.opt(self.manipulation.as_deref()),
+            18 => out.many(&self.storage),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for BiologicallyDerivedProduct {
     const TYPE_NAME: &'static str = "BiologicallyDerivedProduct";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -539,6 +593,34 @@ impl BiologicallyDerivedProductCollection {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BiologicallyDerivedProductCollection {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("collector", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("collected", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.collector.as_deref()),
+            4 => out.opt(self.source.as_deref()),
+            5 => out.choice(self.collected.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `BiologicallyDerivedProduct.collection.collected[x]`.
 ///
 /// In JSON the element name carries the type (`collectedDateTime`, `collectedPeriod`, ...).
@@ -589,6 +671,16 @@ impl crate::validate::Validate for BiologicallyDerivedProductCollectionCollected
         match self {
             Self::DateTime(x) => v.variant("collectedDateTime", x),
             Self::Period(x) => v.variant("collectedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for BiologicallyDerivedProductCollectionCollected {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -764,6 +856,36 @@ impl BiologicallyDerivedProductProcessing {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BiologicallyDerivedProductProcessing {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("procedure", crate::fhirpath::Card::One),
+            ("additive", crate::fhirpath::Card::One),
+            ("time", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.procedure.as_deref()),
+            5 => out.opt(self.additive.as_deref()),
+            6 => out.choice(self.time.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `BiologicallyDerivedProduct.processing.time[x]`.
 ///
 /// In JSON the element name carries the type (`timeDateTime`, `timePeriod`, ...).
@@ -812,6 +934,16 @@ impl crate::validate::Validate for BiologicallyDerivedProductProcessingTime {
         match self {
             Self::DateTime(x) => v.variant("timeDateTime", x),
             Self::Period(x) => v.variant("timePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for BiologicallyDerivedProductProcessingTime {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -956,6 +1088,32 @@ impl crate::validate::Validate for BiologicallyDerivedProductManipulation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BiologicallyDerivedProductManipulation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("time", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.choice(self.time.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `BiologicallyDerivedProduct.manipulation.time[x]`.
 ///
 /// In JSON the element name carries the type (`timeDateTime`, `timePeriod`, ...).
@@ -1004,6 +1162,16 @@ impl crate::validate::Validate for BiologicallyDerivedProductManipulationTime {
         match self {
             Self::DateTime(x) => v.variant("timeDateTime", x),
             Self::Period(x) => v.variant("timePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for BiologicallyDerivedProductManipulationTime {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -1140,5 +1308,35 @@ impl crate::validate::Validate for BiologicallyDerivedProductStorage {
         v.field("temperature", &self.temperature, 0);
         v.field("scale", &self.scale, 0);
         v.field("duration", &self.duration, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BiologicallyDerivedProductStorage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("temperature", crate::fhirpath::Card::One),
+            ("scale", crate::fhirpath::Card::One),
+            ("duration", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.temperature.as_ref()),
+            5 => out.opt(self.scale.as_ref()),
+            6 => out.opt(self.duration.as_deref()),
+            _ => {}
+        }
     }
 }

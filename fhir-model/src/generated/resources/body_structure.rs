@@ -306,6 +306,54 @@ impl BodyStructure {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BodyStructure {
+    fn fhir_type(&self) -> &'static str {
+        "BodyStructure"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("morphology", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::One),
+            ("locationQualifier", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("image", crate::fhirpath::Card::Many),
+            ("patient", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.opt(self.morphology.as_deref()),
+            11 => out.opt(self.location.as_deref()),
+            12 => out.many(&self.location_qualifier),
+            13 => out.opt(self.description.as_ref()),
+            14 => out.many(&self.image),
+            15 => out.opt(self.patient.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for BodyStructure {
     const TYPE_NAME: &'static str = "BodyStructure";
     fn id(&self) -> Option<&crate::primitives::Id> {

@@ -268,6 +268,44 @@ impl Bundle {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Bundle {
+    fn fhir_type(&self) -> &'static str {
+        "Bundle"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("timestamp", crate::fhirpath::Card::One),
+            ("total", crate::fhirpath::Card::One),
+            ("link", crate::fhirpath::Card::Many),
+            ("entry", crate::fhirpath::Card::Many),
+            ("signature", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.identifier.as_deref()),
+            5 => out.opt(self.type_.as_ref()),
+            6 => out.opt(self.timestamp.as_ref()),
+            7 => out.opt(self.total.as_ref()),
+            8 => out.many(&self.link),
+            9 => out.many(&self.entry),
+            10 => out.opt(self.signature.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Bundle {
     const TYPE_NAME: &'static str = "Bundle";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -427,6 +465,32 @@ impl BundleLink {
             relation: Some(crate::Primitive::new(relation)),
             url: Some(crate::Primitive::new(url)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BundleLink {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("relation", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.relation.as_ref()),
+            4 => out.opt(self.url.as_ref()),
+            _ => {}
         }
     }
 }
@@ -598,6 +662,40 @@ impl crate::validate::Validate for BundleEntry {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BundleEntry {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("link", crate::fhirpath::Card::Many),
+            ("fullUrl", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::One),
+            ("search", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::One),
+            ("response", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.link),
+            4 => out.opt(self.full_url.as_ref()),
+            5 => out.opt(self.resource.as_ref()),
+            6 => out.opt(self.search.as_deref()),
+            7 => out.opt(self.request.as_deref()),
+            8 => out.opt(self.response.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Search related information
 ///
 /// Information about the search process that lead to the creation of this entry.
@@ -708,6 +806,32 @@ impl crate::validate::Validate for BundleEntrySearch {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("mode", &self.mode, 0);
         v.field("score", &self.score, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BundleEntrySearch {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("mode", crate::fhirpath::Card::One),
+            ("score", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.mode.as_ref()),
+            4 => out.opt(self.score.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -912,6 +1036,40 @@ impl BundleEntryRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BundleEntryRequest {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("method", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+            ("ifNoneMatch", crate::fhirpath::Card::One),
+            ("ifModifiedSince", crate::fhirpath::Card::One),
+            ("ifMatch", crate::fhirpath::Card::One),
+            ("ifNoneExist", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.method.as_ref()),
+            4 => out.opt(self.url.as_ref()),
+            5 => out.opt(self.if_none_match.as_ref()),
+            6 => out.opt(self.if_modified_since.as_ref()),
+            7 => out.opt(self.if_match.as_ref()),
+            8 => out.opt(self.if_none_exist.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Results of execution (transaction/batch/history)
 ///
 /// Indicates the results of processing the corresponding 'request' entry in the batch or transaction being responded to or what the results of an operation where when returning history.
@@ -1071,6 +1229,38 @@ impl BundleEntryResponse {
         BundleEntryResponse {
             status: Some(crate::Primitive::new(status)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for BundleEntryResponse {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::One),
+            ("etag", crate::fhirpath::Card::One),
+            ("lastModified", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.status.as_ref()),
+            4 => out.opt(self.location.as_ref()),
+            5 => out.opt(self.etag.as_ref()),
+            6 => out.opt(self.last_modified.as_ref()),
+            7 => out.opt(self.outcome.as_ref()),
+            _ => {}
         }
     }
 }

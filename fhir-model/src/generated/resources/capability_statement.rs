@@ -626,6 +626,90 @@ impl CapabilityStatement {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatement {
+    fn fhir_type(&self) -> &'static str {
+        "CapabilityStatement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("kind", crate::fhirpath::Card::One),
+            ("instantiates", crate::fhirpath::Card::Many),
+            ("imports", crate::fhirpath::Card::Many),
+            ("software", crate::fhirpath::Card::One),
+            ("implementation", crate::fhirpath::Card::One),
+            ("fhirVersion", crate::fhirpath::Card::One),
+            ("format", crate::fhirpath::Card::Many),
+            ("patchFormat", crate::fhirpath::Card::Many),
+            ("implementationGuide", crate::fhirpath::Card::Many),
+            ("rest", crate::fhirpath::Card::Many),
+            ("messaging", crate::fhirpath::Card::Many),
+            ("document", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.version.as_ref()),
+            10 => out.opt(self.name.as_ref()),
+            11 => out.opt(self.title.as_ref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.experimental.as_ref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.publisher.as_ref()),
+            16 => out.many(&self.contact),
+            17 => out.opt(self.description.as_ref()),
+            18 => out.many(&self.use_context),
+            19 => out.many(&self.jurisdiction),
+            20 => out.opt(self.purpose.as_ref()),
+            21 => out.opt(self.copyright.as_ref()),
+            22 => out.opt(self.kind.as_ref()),
+            23 => out.many(&self.instantiates),
+            24 => out.many(&self.imports),
+            25 => out.opt(self.software.as_deref()),
+            26 => out.opt(self.implementation.as_deref()),
+            27 => out.opt(self.fhir_version.as_ref()),
+            28 => out.many(&self.format),
+            29 => out.many(&self.patch_format),
+            30 => out.many(&self.implementation_guide),
+            31 => out.many(&self.rest),
+            32 => out.many(&self.messaging),
+            33 => out.many(&self.document),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for CapabilityStatement {
     const TYPE_NAME: &'static str = "CapabilityStatement";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -794,6 +878,34 @@ impl CapabilityStatementSoftware {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementSoftware {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("releaseDate", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.version.as_ref()),
+            5 => out.opt(self.release_date.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// If this describes a specific instance
 ///
 /// Identifies a specific implementation instance that is described by the capability statement - i.e. a particular installation, rather than the capabilities of a software program.
@@ -938,6 +1050,34 @@ impl CapabilityStatementImplementation {
     ) -> &mut Self {
         self.custodian = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementImplementation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+            ("custodian", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.url.as_ref()),
+            5 => out.opt(self.custodian.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1145,6 +1285,44 @@ impl CapabilityStatementRest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementRest {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("mode", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+            ("security", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::Many),
+            ("interaction", crate::fhirpath::Card::Many),
+            ("searchParam", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::Many),
+            ("compartment", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.mode.as_ref()),
+            4 => out.opt(self.documentation.as_ref()),
+            5 => out.opt(self.security.as_deref()),
+            6 => out.many(&self.resource),
+            7 => out.many(&self.interaction),
+            8 => out.many(&self.search_param),
+            9 => out.many(&self.operation),
+            10 => out.many(&self.compartment),
+            _ => {}
+        }
+    }
+}
+
 /// Information about security of implementation
 ///
 /// Information about security implementation from an interface perspective - what a client needs to know.
@@ -1265,6 +1443,34 @@ impl crate::validate::Validate for CapabilityStatementRestSecurity {
         v.field("cors", &self.cors, 0);
         v.field("service", &self.service, 0);
         v.field("description", &self.description, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementRestSecurity {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("cors", crate::fhirpath::Card::One),
+            ("service", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.cors.as_ref()),
+            4 => out.many(&self.service),
+            5 => out.opt(self.description.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1714,6 +1920,62 @@ impl CapabilityStatementRestResource {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementRestResource {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+            ("supportedProfile", crate::fhirpath::Card::Many),
+            ("documentation", crate::fhirpath::Card::One),
+            ("interaction", crate::fhirpath::Card::Many),
+            ("versioning", crate::fhirpath::Card::One),
+            ("readHistory", crate::fhirpath::Card::One),
+            ("updateCreate", crate::fhirpath::Card::One),
+            ("conditionalCreate", crate::fhirpath::Card::One),
+            ("conditionalRead", crate::fhirpath::Card::One),
+            ("conditionalUpdate", crate::fhirpath::Card::One),
+            ("conditionalDelete", crate::fhirpath::Card::One),
+            ("referencePolicy", crate::fhirpath::Card::Many),
+            ("searchInclude", crate::fhirpath::Card::Many),
+            ("searchRevInclude", crate::fhirpath::Card::Many),
+            ("searchParam", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.profile.as_ref()),
+            5 => out.many(&self.supported_profile),
+            6 => out.opt(self.documentation.as_ref()),
+            7 => out.many(&self.interaction),
+            8 => out.opt(self.versioning.as_ref()),
+            9 => out.opt(self.read_history.as_ref()),
+            10 => out.opt(self.update_create.as_ref()),
+            11 => out.opt(self.conditional_create.as_ref()),
+            12 => out.opt(self.conditional_read.as_ref()),
+            13 => out.opt(self.conditional_update.as_ref()),
+            14 => out.opt(self.conditional_delete.as_ref()),
+            15 => out.many(&self.reference_policy),
+            16 => out.many(&self.search_include),
+            17 => out.many(&self.search_rev_include),
+            18 => out.many(&self.search_param),
+            19 => out.many(&self.operation),
+            _ => {}
+        }
+    }
+}
+
 /// What operations are supported?
 ///
 /// Identifies a restful operation supported by the solution.
@@ -1839,6 +2101,32 @@ impl CapabilityStatementRestResourceInteraction {
         CapabilityStatementRestResourceInteraction {
             code: Some(crate::Primitive::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementRestResourceInteraction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.documentation.as_ref()),
+            _ => {}
         }
     }
 }
@@ -2003,6 +2291,36 @@ impl CapabilityStatementRestResourceSearchParam {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementRestResourceSearchParam {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.definition.as_ref()),
+            5 => out.opt(self.type_.as_ref()),
+            6 => out.opt(self.documentation.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Definition of a resource operation
 ///
 /// Definition of an operation or a named query together with its parameters and their meaning and type. Consult the definition of the operation for details about how to invoke the operation, and the parameters.
@@ -2151,6 +2469,34 @@ impl CapabilityStatementRestResourceOperation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementRestResourceOperation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.definition.as_ref()),
+            5 => out.opt(self.documentation.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// What operations are supported?
 ///
 /// A specification of restful operations supported by the system.
@@ -2276,6 +2622,32 @@ impl CapabilityStatementRestInteraction {
         CapabilityStatementRestInteraction {
             code: Some(crate::Primitive::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementRestInteraction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.documentation.as_ref()),
+            _ => {}
         }
     }
 }
@@ -2417,6 +2789,36 @@ impl crate::validate::Validate for CapabilityStatementMessaging {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementMessaging {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("endpoint", crate::fhirpath::Card::Many),
+            ("reliableCache", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+            ("supportedMessage", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.endpoint),
+            4 => out.opt(self.reliable_cache.as_ref()),
+            5 => out.opt(self.documentation.as_ref()),
+            6 => out.many(&self.supported_message),
+            _ => {}
+        }
+    }
+}
+
 /// Where messages should be sent
 ///
 /// An endpoint (network accessible address) to which messages and/or replies are to be sent.
@@ -2544,6 +2946,32 @@ impl CapabilityStatementMessagingEndpoint {
             protocol: Some(Box::new(protocol)),
             address: Some(crate::Primitive::new(address)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementMessagingEndpoint {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("protocol", crate::fhirpath::Card::One),
+            ("address", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.protocol.as_deref()),
+            4 => out.opt(self.address.as_ref()),
+            _ => {}
         }
     }
 }
@@ -2680,6 +3108,32 @@ impl CapabilityStatementMessagingSupportedMessage {
             mode: Some(crate::Primitive::new(mode)),
             definition: Some(crate::Primitive::new(definition)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementMessagingSupportedMessage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("mode", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.mode.as_ref()),
+            4 => out.opt(self.definition.as_ref()),
+            _ => {}
         }
     }
 }
@@ -2828,6 +3282,34 @@ impl CapabilityStatementDocument {
             mode: Some(crate::Primitive::new(mode)),
             profile: Some(crate::Primitive::new(profile)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CapabilityStatementDocument {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("mode", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.mode.as_ref()),
+            4 => out.opt(self.documentation.as_ref()),
+            5 => out.opt(self.profile.as_ref()),
+            _ => {}
         }
     }
 }

@@ -664,6 +664,84 @@ impl CarePlan {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CarePlan {
+    fn fhir_type(&self) -> &'static str {
+        "CarePlan"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("replaces", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("intent", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("title", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::One),
+            ("contributor", crate::fhirpath::Card::Many),
+            ("careTeam", crate::fhirpath::Card::Many),
+            ("addresses", crate::fhirpath::Card::Many),
+            ("supportingInfo", crate::fhirpath::Card::Many),
+            ("goal", crate::fhirpath::Card::Many),
+            ("activity", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates_canonical),
+            10 => out.many(&self.instantiates_uri),
+            11 => out.many(&self.based_on),
+            12 => out.many(&self.replaces),
+            13 => out.many(&self.part_of),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.intent.as_ref()),
+            16 => out.many(&self.category),
+            17 => out.opt(self.title.as_ref()),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.opt(self.subject.as_deref()),
+            20 => out.opt(self.encounter.as_deref()),
+            21 => out.opt(self.period.as_deref()),
+            22 => out.opt(self.created.as_ref()),
+            23 => out.opt(self.author.as_deref()),
+            24 => out.many(&self.contributor),
+            25 => out.many(&self.care_team),
+            26 => out.many(&self.addresses),
+            27 => out.many(&self.supporting_info),
+            28 => out.many(&self.goal),
+            29 => out.many(&self.activity),
+            30 => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for CarePlan {
     const TYPE_NAME: &'static str = "CarePlan";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -898,6 +976,38 @@ impl CarePlanActivity {
     ) -> &mut Self {
         self.reference = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CarePlanActivity {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("outcomeCodeableConcept", crate::fhirpath::Card::Many),
+            ("outcomeReference", crate::fhirpath::Card::Many),
+            ("progress", crate::fhirpath::Card::Many),
+            ("reference", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.outcome_codeable_concept),
+            4 => out.many(&self.outcome_reference),
+            5 => out.many(&self.progress),
+            6 => out.opt(self.reference.as_deref()),
+            7 => out.opt(self.detail.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1366,6 +1476,62 @@ impl CarePlanActivityDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CarePlanActivityDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("kind", crate::fhirpath::Card::One),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("goal", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("doNotPerform", crate::fhirpath::Card::One),
+            ("scheduled", crate::fhirpath::Card::Choice),
+            ("location", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("product", crate::fhirpath::Card::Choice),
+            ("dailyAmount", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.kind.as_ref()),
+            4 => out.many(&self.instantiates_canonical),
+            5 => out.many(&self.instantiates_uri),
+            6 => out.opt(self.code.as_deref()),
+            7 => out.many(&self.reason_code),
+            8 => out.many(&self.reason_reference),
+            9 => out.many(&self.goal),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.opt(self.status_reason.as_deref()),
+            12 => out.opt(self.do_not_perform.as_ref()),
+            13 => out.choice(self.scheduled.as_ref()),
+            14 => out.opt(self.location.as_deref()),
+            15 => out.many(&self.performer),
+            16 => out.choice(self.product.as_ref()),
+            17 => out.opt(self.daily_amount.as_deref()),
+            18 => out.opt(self.quantity.as_deref()),
+            19 => out.opt(self.description.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CarePlan.activity.detail.scheduled[x]`.
 ///
 /// In JSON the element name carries the type (`scheduledTiming`, `scheduledPeriod`, ...).
@@ -1430,6 +1596,17 @@ impl crate::validate::Validate for CarePlanActivityDetailScheduled {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CarePlanActivityDetailScheduled {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Timing(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::String(v) => v,
+        }
+    }
+}
+
 /// Choice of types for `CarePlan.activity.detail.product[x]`.
 ///
 /// In JSON the element name carries the type (`productCodeableConcept`, `productReference`, ...).
@@ -1480,6 +1657,16 @@ impl crate::validate::Validate for CarePlanActivityDetailProduct {
             Self::Reference(x) => {
                 v.variant_ref("productReference", x, &["Medication", "Substance"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CarePlanActivityDetailProduct {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

@@ -377,6 +377,64 @@ impl CareTeam {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CareTeam {
+    fn fhir_type(&self) -> &'static str {
+        "CareTeam"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("participant", crate::fhirpath::Card::Many),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("managingOrganization", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.many(&self.category),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.subject.as_deref()),
+            13 => out.opt(self.encounter.as_deref()),
+            14 => out.opt(self.period.as_deref()),
+            15 => out.many(&self.participant),
+            16 => out.many(&self.reason_code),
+            17 => out.many(&self.reason_reference),
+            18 => out.many(&self.managing_organization),
+            19 => out.many(&self.telecom),
+            20 => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for CareTeam {
     const TYPE_NAME: &'static str = "CareTeam";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -592,5 +650,35 @@ impl CareTeamParticipant {
     ) -> &mut Self {
         self.on_behalf_of = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CareTeamParticipant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("role", crate::fhirpath::Card::Many),
+            ("member", crate::fhirpath::Card::One),
+            ("onBehalfOf", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.role),
+            4 => out.opt(self.member.as_deref()),
+            5 => out.opt(self.on_behalf_of.as_deref()),
+            6 => out.opt(self.period.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -437,6 +437,64 @@ impl CatalogEntry {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CatalogEntry {
+    fn fhir_type(&self) -> &'static str {
+        "CatalogEntry"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("orderable", crate::fhirpath::Card::One),
+            ("referencedItem", crate::fhirpath::Card::One),
+            ("additionalIdentifier", crate::fhirpath::Card::Many),
+            ("classification", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("validityPeriod", crate::fhirpath::Card::One),
+            ("validTo", crate::fhirpath::Card::One),
+            ("lastUpdated", crate::fhirpath::Card::One),
+            ("additionalCharacteristic", crate::fhirpath::Card::Many),
+            ("additionalClassification", crate::fhirpath::Card::Many),
+            ("relatedEntry", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.type_.as_deref()),
+            10 => out.opt(self.orderable.as_ref()),
+            11 => out.opt(self.referenced_item.as_deref()),
+            12 => out.many(&self.additional_identifier),
+            13 => out.many(&self.classification),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.validity_period.as_deref()),
+            16 => out.opt(self.valid_to.as_ref()),
+            17 => out.opt(self.last_updated.as_ref()),
+            18 => out.many(&self.additional_characteristic),
+            19 => out.many(&self.additional_classification),
+            20 => out.many(&self.related_entry),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for CatalogEntry {
     const TYPE_NAME: &'static str = "CatalogEntry";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -603,5 +661,31 @@ impl CatalogEntryRelatedEntry {
     ) -> &mut Self {
         self.item = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CatalogEntryRelatedEntry {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("relationtype", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.relationtype.as_ref()),
+            4 => out.opt(self.item.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -777,6 +777,90 @@ impl ChargeItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ChargeItem {
+    fn fhir_type(&self) -> &'static str {
+        "ChargeItem"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("definitionUri", crate::fhirpath::Card::Many),
+            ("definitionCanonical", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("context", crate::fhirpath::Card::One),
+            ("occurrence", crate::fhirpath::Card::Choice),
+            ("performer", crate::fhirpath::Card::Many),
+            ("performingOrganization", crate::fhirpath::Card::One),
+            ("requestingOrganization", crate::fhirpath::Card::One),
+            ("costCenter", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("bodysite", crate::fhirpath::Card::Many),
+            ("factorOverride", crate::fhirpath::Card::One),
+            ("priceOverride", crate::fhirpath::Card::One),
+            ("overrideReason", crate::fhirpath::Card::One),
+            ("enterer", crate::fhirpath::Card::One),
+            ("enteredDate", crate::fhirpath::Card::One),
+            ("reason", crate::fhirpath::Card::Many),
+            ("service", crate::fhirpath::Card::Many),
+            ("product", crate::fhirpath::Card::Choice),
+            ("account", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("supportingInformation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.definition_uri),
+            10 => out.many(&self.definition_canonical),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.many(&self.part_of),
+            13 => out.opt(self.code.as_deref()),
+            14 => out.opt(self.subject.as_deref()),
+            15 => out.opt(self.context.as_deref()),
+            16 => out.choice(self.occurrence.as_ref()),
+            17 => out.many(&self.performer),
+            18 => out.opt(self.performing_organization.as_deref()),
+            19 => out.opt(self.requesting_organization.as_deref()),
+            20 => out.opt(self.cost_center.as_deref()),
+            21 => out.opt(self.quantity.as_deref()),
+            22 => out.many(&self.bodysite),
+            23 => out.opt(self.factor_override.as_ref()),
+            24 => out.opt(self.price_override.as_deref()),
+            25 => out.opt(self.override_reason.as_ref()),
+            26 => out.opt(self.enterer.as_deref()),
+            27 => out.opt(self.entered_date.as_ref()),
+            28 => out.many(&self.reason),
+            29 => out.many(&self.service),
+            30 => out.choice(self.product.as_ref()),
+            31 => out.many(&self.account),
+            32 => out.many(&self.note),
+            33 => out.many(&self.supporting_information),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ChargeItem.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -841,6 +925,17 @@ impl crate::validate::Validate for ChargeItemOccurrence {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ChargeItemOccurrence {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Timing(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `ChargeItem.product[x]`.
 ///
 /// In JSON the element name carries the type (`productReference`, `productCodeableConcept`, ...).
@@ -895,6 +990,16 @@ impl crate::validate::Validate for ChargeItemProduct {
                 )
             }
             Self::CodeableConcept(x) => v.variant("productCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ChargeItemProduct {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Reference(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -1092,5 +1197,31 @@ impl ChargeItemPerformer {
     ) -> &mut Self {
         self.actor = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ChargeItemPerformer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("function", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.function.as_deref()),
+            4 => out.opt(self.actor.as_deref()),
+            _ => {}
+        }
     }
 }

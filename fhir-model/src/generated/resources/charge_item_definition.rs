@@ -531,6 +531,84 @@ impl ChargeItemDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ChargeItemDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "ChargeItemDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("derivedFromUri", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("replaces", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("instance", crate::fhirpath::Card::Many),
+            ("applicability", crate::fhirpath::Card::Many),
+            ("propertyGroup", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.title.as_ref()),
+            12 => out.many(&self.derived_from_uri),
+            13 => out.many(&self.part_of),
+            14 => out.many(&self.replaces),
+            15 => out.opt(self.status.as_ref()),
+            16 => out.opt(self.experimental.as_ref()),
+            17 => out.opt(self.date.as_ref()),
+            18 => out.opt(self.publisher.as_ref()),
+            19 => out.many(&self.contact),
+            20 => out.opt(self.description.as_ref()),
+            21 => out.many(&self.use_context),
+            22 => out.many(&self.jurisdiction),
+            23 => out.opt(self.copyright.as_ref()),
+            24 => out.opt(self.approval_date.as_ref()),
+            25 => out.opt(self.last_review_date.as_ref()),
+            26 => out.opt(self.effective_period.as_deref()),
+            27 => out.opt(self.code.as_deref()),
+            28 => out.many(&self.instance),
+            29 => out.many(&self.applicability),
+            30 => out.many(&self.property_group),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ChargeItemDefinition {
     const TYPE_NAME: &'static str = "ChargeItemDefinition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -683,6 +761,34 @@ impl crate::validate::Validate for ChargeItemDefinitionApplicability {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ChargeItemDefinitionApplicability {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.language.as_ref()),
+            5 => out.opt(self.expression.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Group of properties which are applicable under the same conditions
 ///
 /// Group of properties which are applicable under the same conditions. If no applicability rules are established for the group, then all properties always apply.
@@ -789,6 +895,32 @@ impl crate::validate::Validate for ChargeItemDefinitionPropertyGroup {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("applicability", &self.applicability, 0);
         v.field("priceComponent", &self.price_component, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ChargeItemDefinitionPropertyGroup {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("applicability", crate::fhirpath::Card::Many),
+            ("priceComponent", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.applicability),
+            4 => out.many(&self.price_component),
+            _ => {}
+        }
     }
 }
 
@@ -937,6 +1069,36 @@ impl ChargeItemDefinitionPropertyGroupPriceComponent {
         ChargeItemDefinitionPropertyGroupPriceComponent {
             type_: Some(crate::Primitive::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ChargeItemDefinitionPropertyGroupPriceComponent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.code.as_deref()),
+            5 => out.opt(self.factor.as_ref()),
+            6 => out.opt(self.amount.as_deref()),
+            _ => {}
         }
     }
 }

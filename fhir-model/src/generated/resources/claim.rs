@@ -647,6 +647,92 @@ impl Claim {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Claim {
+    fn fhir_type(&self) -> &'static str {
+        "Claim"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("subType", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("billablePeriod", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("enterer", crate::fhirpath::Card::One),
+            ("insurer", crate::fhirpath::Card::One),
+            ("provider", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("fundsReserve", crate::fhirpath::Card::One),
+            ("related", crate::fhirpath::Card::Many),
+            ("prescription", crate::fhirpath::Card::One),
+            ("originalPrescription", crate::fhirpath::Card::One),
+            ("payee", crate::fhirpath::Card::One),
+            ("referral", crate::fhirpath::Card::One),
+            ("facility", crate::fhirpath::Card::One),
+            ("careTeam", crate::fhirpath::Card::Many),
+            ("supportingInfo", crate::fhirpath::Card::Many),
+            ("diagnosis", crate::fhirpath::Card::Many),
+            ("procedure", crate::fhirpath::Card::Many),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("accident", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::Many),
+            ("total", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.type_.as_deref()),
+            11 => out.opt(self.sub_type.as_deref()),
+            12 => out.opt(self.use_.as_ref()),
+            13 => out.opt(self.patient.as_deref()),
+            14 => out.opt(self.billable_period.as_deref()),
+            15 => out.opt(self.created.as_ref()),
+            16 => out.opt(self.enterer.as_deref()),
+            17 => out.opt(self.insurer.as_deref()),
+            18 => out.opt(self.provider.as_deref()),
+            19 => out.opt(self.priority.as_deref()),
+            20 => out.opt(self.funds_reserve.as_deref()),
+            21 => out.many(&self.related),
+            22 => out.opt(self.prescription.as_deref()),
+            23 => out.opt(self.original_prescription.as_deref()),
+            24 => out.opt(self.payee.as_deref()),
+            25 => out.opt(self.referral.as_deref()),
+            26 => out.opt(self.facility.as_deref()),
+            27 => out.many(&self.care_team),
+            28 => out.many(&self.supporting_info),
+            29 => out.many(&self.diagnosis),
+            30 => out.many(&self.procedure),
+            31 => out.many(&self.insurance),
+            32 => out.opt(self.accident.as_deref()),
+            33 => out.many(&self.item),
+            34 => out.opt(self.total.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Claim {
     const TYPE_NAME: &'static str = "Claim";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -801,6 +887,34 @@ impl ClaimRelated {
     ) -> &mut Self {
         self.claim = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimRelated {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("claim", crate::fhirpath::Card::One),
+            ("relationship", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.claim.as_deref()),
+            4 => out.opt(self.relationship.as_deref()),
+            5 => out.opt(self.reference.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -962,6 +1076,32 @@ impl ClaimPayee {
     ) -> &mut Self {
         self.party = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimPayee {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("party", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.party.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1149,6 +1289,38 @@ impl ClaimCareTeam {
     ) -> &mut Self {
         self.provider = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimCareTeam {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("provider", crate::fhirpath::Card::One),
+            ("responsible", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::One),
+            ("qualification", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.provider.as_deref()),
+            5 => out.opt(self.responsible.as_ref()),
+            6 => out.opt(self.role.as_deref()),
+            7 => out.opt(self.qualification.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1409,6 +1581,40 @@ impl ClaimSupportingInfo {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimSupportingInfo {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("timing", crate::fhirpath::Card::Choice),
+            ("value", crate::fhirpath::Card::Choice),
+            ("reason", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.category.as_deref()),
+            5 => out.opt(self.code.as_deref()),
+            6 => out.choice(self.timing.as_ref()),
+            7 => out.choice(self.value.as_ref()),
+            8 => out.opt(self.reason.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Claim.supportingInfo.timing[x]`.
 ///
 /// In JSON the element name carries the type (`timingDate`, `timingPeriod`, ...).
@@ -1457,6 +1663,16 @@ impl crate::validate::Validate for ClaimSupportingInfoTiming {
         match self {
             Self::Date(x) => v.variant("timingDate", x),
             Self::Period(x) => v.variant("timingPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimSupportingInfoTiming {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -1539,6 +1755,19 @@ impl crate::validate::Validate for ClaimSupportingInfoValue {
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Attachment(x) => v.variant("valueAttachment", x),
             Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimSupportingInfoValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Boolean(v) => v,
+            Self::String(v) => v,
+            Self::Quantity(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1719,6 +1948,38 @@ impl ClaimDiagnosis {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimDiagnosis {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("diagnosis", crate::fhirpath::Card::Choice),
+            ("type", crate::fhirpath::Card::Many),
+            ("onAdmission", crate::fhirpath::Card::One),
+            ("packageCode", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.choice(self.diagnosis.as_ref()),
+            5 => out.many(&self.type_),
+            6 => out.opt(self.on_admission.as_deref()),
+            7 => out.opt(self.package_code.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Claim.diagnosis.diagnosis[x]`.
 ///
 /// In JSON the element name carries the type (`diagnosisCodeableConcept`, `diagnosisReference`, ...).
@@ -1769,6 +2030,16 @@ impl crate::validate::Validate for ClaimDiagnosisDiagnosis {
         match self {
             Self::CodeableConcept(x) => v.variant("diagnosisCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("diagnosisReference", x, &["Condition"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimDiagnosisDiagnosis {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1959,6 +2230,38 @@ impl ClaimProcedure {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimProcedure {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("date", crate::fhirpath::Card::One),
+            ("procedure", crate::fhirpath::Card::Choice),
+            ("udi", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.many(&self.type_),
+            5 => out.opt(self.date.as_ref()),
+            6 => out.choice(self.procedure.as_ref()),
+            7 => out.many(&self.udi),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Claim.procedure.procedure[x]`.
 ///
 /// In JSON the element name carries the type (`procedureCodeableConcept`, `procedureReference`, ...).
@@ -2009,6 +2312,16 @@ impl crate::validate::Validate for ClaimProcedureProcedure {
         match self {
             Self::CodeableConcept(x) => v.variant("procedureCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("procedureReference", x, &["Procedure"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimProcedureProcedure {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2248,6 +2561,42 @@ impl ClaimInsurance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimInsurance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("focal", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+            ("coverage", crate::fhirpath::Card::One),
+            ("businessArrangement", crate::fhirpath::Card::One),
+            ("preAuthRef", crate::fhirpath::Card::Many),
+            ("claimResponse", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.focal.as_ref()),
+            5 => out.opt(self.identifier.as_deref()),
+            6 => out.opt(self.coverage.as_deref()),
+            7 => out.opt(self.business_arrangement.as_ref()),
+            8 => out.many(&self.pre_auth_ref),
+            9 => out.opt(self.claim_response.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Details of the event
 ///
 /// Details of an accident which resulted in injuries which required the products and services listed in the claim.
@@ -2401,6 +2750,34 @@ impl ClaimAccident {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimAccident {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("date", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.date.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.choice(self.location.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Claim.accident.location[x]`.
 ///
 /// In JSON the element name carries the type (`locationAddress`, `locationReference`, ...).
@@ -2449,6 +2826,16 @@ impl crate::validate::Validate for ClaimAccidentLocation {
         match self {
             Self::Address(x) => v.variant("locationAddress", x),
             Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimAccidentLocation {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Address(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2929,6 +3316,70 @@ impl ClaimItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("careTeamSequence", crate::fhirpath::Card::Many),
+            ("diagnosisSequence", crate::fhirpath::Card::Many),
+            ("procedureSequence", crate::fhirpath::Card::Many),
+            ("informationSequence", crate::fhirpath::Card::Many),
+            ("revenue", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("serviced", crate::fhirpath::Card::Choice),
+            ("location", crate::fhirpath::Card::Choice),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("udi", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("subSite", crate::fhirpath::Card::Many),
+            ("encounter", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.many(&self.care_team_sequence),
+            5 => out.many(&self.diagnosis_sequence),
+            6 => out.many(&self.procedure_sequence),
+            7 => out.many(&self.information_sequence),
+            8 => out.opt(self.revenue.as_deref()),
+            9 => out.opt(self.category.as_deref()),
+            10 => out.opt(self.product_or_service.as_deref()),
+            11 => out.many(&self.modifier),
+            12 => out.many(&self.program_code),
+            13 => out.choice(self.serviced.as_ref()),
+            14 => out.choice(self.location.as_ref()),
+            15 => out.opt(self.quantity.as_deref()),
+            16 => out.opt(self.unit_price.as_deref()),
+            17 => out.opt(self.factor.as_ref()),
+            18 => out.opt(self.net.as_deref()),
+            19 => out.many(&self.udi),
+            20 => out.opt(self.body_site.as_deref()),
+            21 => out.many(&self.sub_site),
+            22 => out.many(&self.encounter),
+            23 => out.many(&self.detail),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Claim.item.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -2977,6 +3428,16 @@ impl crate::validate::Validate for ClaimItemServiced {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimItemServiced {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -3039,6 +3500,17 @@ impl crate::validate::Validate for ClaimItemLocation {
             Self::CodeableConcept(x) => v.variant("locationCodeableConcept", x),
             Self::Address(x) => v.variant("locationAddress", x),
             Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimItemLocation {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Address(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -3288,6 +3760,52 @@ impl ClaimItemDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimItemDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("revenue", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("udi", crate::fhirpath::Card::Many),
+            ("subDetail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.revenue.as_deref()),
+            5 => out.opt(self.category.as_deref()),
+            6 => out.opt(self.product_or_service.as_deref()),
+            7 => out.many(&self.modifier),
+            8 => out.many(&self.program_code),
+            9 => out.opt(self.quantity.as_deref()),
+            10 => out.opt(self.unit_price.as_deref()),
+            11 => out.opt(self.factor.as_ref()),
+            12 => out.opt(self.net.as_deref()),
+            13 => out.many(&self.udi),
+            14 => out.many(&self.sub_detail),
+            _ => {}
+        }
+    }
+}
+
 /// Product or service provided
 ///
 /// A claim detail line. Either a simple (a product or service) or a 'group' of sub-details which are simple items.
@@ -3520,5 +4038,49 @@ impl ClaimItemDetailSubDetail {
     ) -> &mut Self {
         self.udi.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimItemDetailSubDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("revenue", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("udi", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.revenue.as_deref()),
+            5 => out.opt(self.category.as_deref()),
+            6 => out.opt(self.product_or_service.as_deref()),
+            7 => out.many(&self.modifier),
+            8 => out.many(&self.program_code),
+            9 => out.opt(self.quantity.as_deref()),
+            10 => out.opt(self.unit_price.as_deref()),
+            11 => out.opt(self.factor.as_ref()),
+            12 => out.opt(self.net.as_deref()),
+            13 => out.many(&self.udi),
+            _ => {}
+        }
     }
 }

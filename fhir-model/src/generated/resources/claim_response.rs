@@ -614,6 +614,92 @@ impl ClaimResponse {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponse {
+    fn fhir_type(&self) -> &'static str {
+        "ClaimResponse"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("subType", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("insurer", crate::fhirpath::Card::One),
+            ("requestor", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("disposition", crate::fhirpath::Card::One),
+            ("preAuthRef", crate::fhirpath::Card::One),
+            ("preAuthPeriod", crate::fhirpath::Card::One),
+            ("payeeType", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::Many),
+            ("addItem", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("total", crate::fhirpath::Card::Many),
+            ("payment", crate::fhirpath::Card::One),
+            ("fundsReserve", crate::fhirpath::Card::One),
+            ("formCode", crate::fhirpath::Card::One),
+            ("form", crate::fhirpath::Card::One),
+            ("processNote", crate::fhirpath::Card::Many),
+            ("communicationRequest", crate::fhirpath::Card::Many),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("error", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.type_.as_deref()),
+            11 => out.opt(self.sub_type.as_deref()),
+            12 => out.opt(self.use_.as_ref()),
+            13 => out.opt(self.patient.as_deref()),
+            14 => out.opt(self.created.as_ref()),
+            15 => out.opt(self.insurer.as_deref()),
+            16 => out.opt(self.requestor.as_deref()),
+            17 => out.opt(self.request.as_deref()),
+            18 => out.opt(self.outcome.as_ref()),
+            19 => out.opt(self.disposition.as_ref()),
+            20 => out.opt(self.pre_auth_ref.as_ref()),
+            21 => out.opt(self.pre_auth_period.as_deref()),
+            22 => out.opt(self.payee_type.as_deref()),
+            23 => out.many(&self.item),
+            24 => out.many(&self.add_item),
+            25 => out.many(&self.adjudication),
+            26 => out.many(&self.total),
+            27 => out.opt(self.payment.as_deref()),
+            28 => out.opt(self.funds_reserve.as_deref()),
+            29 => out.opt(self.form_code.as_deref()),
+            30 => out.opt(self.form.as_deref()),
+            31 => out.many(&self.process_note),
+            32 => out.many(&self.communication_request),
+            33 => out.many(&self.insurance),
+            34 => out.many(&self.error),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ClaimResponse {
     const TYPE_NAME: &'static str = "ClaimResponse";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -801,6 +887,36 @@ impl ClaimResponseItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("itemSequence", crate::fhirpath::Card::One),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.item_sequence.as_ref()),
+            4 => out.many(&self.note_number),
+            5 => out.many(&self.adjudication),
+            6 => out.many(&self.detail),
+            _ => {}
+        }
+    }
+}
+
 /// Adjudication details
 ///
 /// If this item is a group then the values here are a summary of the adjudication of the detail items. If this item is a simple product or service then this is the result of the adjudication of this item.
@@ -941,6 +1057,36 @@ impl ClaimResponseItemAdjudication {
         ClaimResponseItemAdjudication {
             category: Some(Box::new(category)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseItemAdjudication {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("reason", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.reason.as_deref()),
+            5 => out.opt(self.amount.as_deref()),
+            6 => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1109,6 +1255,36 @@ impl ClaimResponseItemDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseItemDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("detailSequence", crate::fhirpath::Card::One),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("subDetail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.detail_sequence.as_ref()),
+            4 => out.many(&self.note_number),
+            5 => out.many(&self.adjudication),
+            6 => out.many(&self.sub_detail),
+            _ => {}
+        }
+    }
+}
+
 /// Adjudication for claim sub-details
 ///
 /// A sub-detail adjudication of a simple product or service.
@@ -1261,6 +1437,34 @@ impl ClaimResponseItemDetailSubDetail {
         ClaimResponseItemDetailSubDetail {
             sub_detail_sequence: Some(crate::Primitive::new(sub_detail_sequence)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseItemDetailSubDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("subDetailSequence", crate::fhirpath::Card::One),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sub_detail_sequence.as_ref()),
+            4 => out.many(&self.note_number),
+            5 => out.many(&self.adjudication),
+            _ => {}
         }
     }
 }
@@ -1680,6 +1884,64 @@ impl ClaimResponseAddItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseAddItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("itemSequence", crate::fhirpath::Card::Many),
+            ("detailSequence", crate::fhirpath::Card::Many),
+            ("subdetailSequence", crate::fhirpath::Card::Many),
+            ("provider", crate::fhirpath::Card::Many),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("serviced", crate::fhirpath::Card::Choice),
+            ("location", crate::fhirpath::Card::Choice),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("subSite", crate::fhirpath::Card::Many),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.item_sequence),
+            4 => out.many(&self.detail_sequence),
+            5 => out.many(&self.subdetail_sequence),
+            6 => out.many(&self.provider),
+            7 => out.opt(self.product_or_service.as_deref()),
+            8 => out.many(&self.modifier),
+            9 => out.many(&self.program_code),
+            10 => out.choice(self.serviced.as_ref()),
+            11 => out.choice(self.location.as_ref()),
+            12 => out.opt(self.quantity.as_deref()),
+            13 => out.opt(self.unit_price.as_deref()),
+            14 => out.opt(self.factor.as_ref()),
+            15 => out.opt(self.net.as_deref()),
+            16 => out.opt(self.body_site.as_deref()),
+            17 => out.many(&self.sub_site),
+            18 => out.many(&self.note_number),
+            19 => out.many(&self.adjudication),
+            20 => out.many(&self.detail),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ClaimResponse.addItem.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -1728,6 +1990,16 @@ impl crate::validate::Validate for ClaimResponseAddItemServiced {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimResponseAddItemServiced {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -1790,6 +2062,17 @@ impl crate::validate::Validate for ClaimResponseAddItemLocation {
             Self::CodeableConcept(x) => v.variant("locationCodeableConcept", x),
             Self::Address(x) => v.variant("locationAddress", x),
             Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClaimResponseAddItemLocation {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Address(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2005,6 +2288,46 @@ impl ClaimResponseAddItemDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseAddItemDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("subDetail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.product_or_service.as_deref()),
+            4 => out.many(&self.modifier),
+            5 => out.opt(self.quantity.as_deref()),
+            6 => out.opt(self.unit_price.as_deref()),
+            7 => out.opt(self.factor.as_ref()),
+            8 => out.opt(self.net.as_deref()),
+            9 => out.many(&self.note_number),
+            10 => out.many(&self.adjudication),
+            11 => out.many(&self.sub_detail),
+            _ => {}
+        }
+    }
+}
+
 /// Insurer added line items
 ///
 /// The third-tier service adjudications for payor added services.
@@ -2206,6 +2529,44 @@ impl ClaimResponseAddItemDetailSubDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseAddItemDetailSubDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.product_or_service.as_deref()),
+            4 => out.many(&self.modifier),
+            5 => out.opt(self.quantity.as_deref()),
+            6 => out.opt(self.unit_price.as_deref()),
+            7 => out.opt(self.factor.as_ref()),
+            8 => out.opt(self.net.as_deref()),
+            9 => out.many(&self.note_number),
+            10 => out.many(&self.adjudication),
+            _ => {}
+        }
+    }
+}
+
 /// Adjudication totals
 ///
 /// Categorized monetary totals for the adjudication.
@@ -2328,6 +2689,32 @@ impl ClaimResponseTotal {
             category: Some(Box::new(category)),
             amount: Some(Box::new(amount)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseTotal {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.amount.as_deref()),
+            _ => {}
         }
     }
 }
@@ -2506,6 +2893,40 @@ impl ClaimResponsePayment {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponsePayment {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("adjustment", crate::fhirpath::Card::One),
+            ("adjustmentReason", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.adjustment.as_deref()),
+            5 => out.opt(self.adjustment_reason.as_deref()),
+            6 => out.opt(self.date.as_ref()),
+            7 => out.opt(self.amount.as_deref()),
+            8 => out.opt(self.identifier.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Note concerning adjudication
 ///
 /// A note that describes or explains adjudication results in a human readable form.
@@ -2653,6 +3074,36 @@ impl ClaimResponseProcessNote {
         ClaimResponseProcessNote {
             text: Some(crate::Primitive::new(text)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseProcessNote {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("number", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.number.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
+            5 => out.opt(self.text.as_ref()),
+            6 => out.opt(self.language.as_deref()),
+            _ => {}
         }
     }
 }
@@ -2866,6 +3317,38 @@ impl ClaimResponseInsurance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseInsurance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("focal", crate::fhirpath::Card::One),
+            ("coverage", crate::fhirpath::Card::One),
+            ("businessArrangement", crate::fhirpath::Card::One),
+            ("claimResponse", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.focal.as_ref()),
+            5 => out.opt(self.coverage.as_deref()),
+            6 => out.opt(self.business_arrangement.as_ref()),
+            7 => out.opt(self.claim_response.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Processing errors
 ///
 /// Errors encountered during the processing of the adjudication.
@@ -3035,6 +3518,36 @@ impl ClaimResponseError {
         ClaimResponseError {
             code: Some(Box::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClaimResponseError {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("itemSequence", crate::fhirpath::Card::One),
+            ("detailSequence", crate::fhirpath::Card::One),
+            ("subDetailSequence", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.item_sequence.as_ref()),
+            4 => out.opt(self.detail_sequence.as_ref()),
+            5 => out.opt(self.sub_detail_sequence.as_ref()),
+            6 => out.opt(self.code.as_deref()),
+            _ => {}
         }
     }
 }

@@ -518,6 +518,78 @@ impl ClinicalImpression {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClinicalImpression {
+    fn fhir_type(&self) -> &'static str {
+        "ClinicalImpression"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("effective", crate::fhirpath::Card::Choice),
+            ("date", crate::fhirpath::Card::One),
+            ("assessor", crate::fhirpath::Card::One),
+            ("previous", crate::fhirpath::Card::One),
+            ("problem", crate::fhirpath::Card::Many),
+            ("investigation", crate::fhirpath::Card::Many),
+            ("protocol", crate::fhirpath::Card::Many),
+            ("summary", crate::fhirpath::Card::One),
+            ("finding", crate::fhirpath::Card::Many),
+            ("prognosisCodeableConcept", crate::fhirpath::Card::Many),
+            ("prognosisReference", crate::fhirpath::Card::Many),
+            ("supportingInfo", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.status_reason.as_deref()),
+            11 => out.opt(self.code.as_deref()),
+            12 => out.opt(self.description.as_ref()),
+            13 => out.opt(self.subject.as_deref()),
+            14 => out.opt(self.encounter.as_deref()),
+            15 => out.choice(self.effective.as_ref()),
+            16 => out.opt(self.date.as_ref()),
+            17 => out.opt(self.assessor.as_deref()),
+            18 => out.opt(self.previous.as_deref()),
+            19 => out.many(&self.problem),
+            20 => out.many(&self.investigation),
+            21 => out.many(&self.protocol),
+            22 => out.opt(self.summary.as_ref()),
+            23 => out.many(&self.finding),
+            24 => out.many(&self.prognosis_codeable_concept),
+            25 => out.many(&self.prognosis_reference),
+            26 => out.many(&self.supporting_info),
+            27 => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ClinicalImpression.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -568,6 +640,16 @@ impl crate::validate::Validate for ClinicalImpressionEffective {
         match self {
             Self::DateTime(x) => v.variant("effectiveDateTime", x),
             Self::Period(x) => v.variant("effectivePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ClinicalImpressionEffective {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -766,6 +848,32 @@ impl ClinicalImpressionInvestigation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClinicalImpressionInvestigation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.many(&self.item),
+            _ => {}
+        }
+    }
+}
+
 /// Possible or likely findings and diagnoses
 ///
 /// Specific findings or diagnoses that were considered likely or relevant to ongoing treatment.
@@ -914,5 +1022,33 @@ impl ClinicalImpressionFinding {
     ) -> &mut Self {
         self.item_reference = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ClinicalImpressionFinding {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("itemCodeableConcept", crate::fhirpath::Card::One),
+            ("itemReference", crate::fhirpath::Card::One),
+            ("basis", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.item_codeable_concept.as_deref()),
+            4 => out.opt(self.item_reference.as_deref()),
+            5 => out.opt(self.basis.as_ref()),
+            _ => {}
+        }
     }
 }

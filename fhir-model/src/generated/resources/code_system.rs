@@ -554,6 +554,90 @@ impl CodeSystem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CodeSystem {
+    fn fhir_type(&self) -> &'static str {
+        "CodeSystem"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("caseSensitive", crate::fhirpath::Card::One),
+            ("valueSet", crate::fhirpath::Card::One),
+            ("hierarchyMeaning", crate::fhirpath::Card::One),
+            ("compositional", crate::fhirpath::Card::One),
+            ("versionNeeded", crate::fhirpath::Card::One),
+            ("content", crate::fhirpath::Card::One),
+            ("supplements", crate::fhirpath::Card::One),
+            ("count", crate::fhirpath::Card::One),
+            ("filter", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::Many),
+            ("concept", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.experimental.as_ref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.publisher.as_ref()),
+            17 => out.many(&self.contact),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.purpose.as_ref()),
+            22 => out.opt(self.copyright.as_ref()),
+            23 => out.opt(self.case_sensitive.as_ref()),
+            24 => out.opt(self.value_set.as_ref()),
+            25 => out.opt(self.hierarchy_meaning.as_ref()),
+            26 => out.opt(self.compositional.as_ref()),
+            27 => out.opt(self.version_needed.as_ref()),
+            28 => out.opt(self.content.as_ref()),
+            29 => out.opt(self.supplements.as_ref()),
+            30 => out.opt(self.count.as_ref()),
+            31 => out.many(&self.filter),
+            32 => out.many(&self.property),
+            33 => out.many(&self.concept),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for CodeSystem {
     const TYPE_NAME: &'static str = "CodeSystem";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -752,6 +836,36 @@ impl CodeSystemFilter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CodeSystemFilter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("operator", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.many(&self.operator),
+            6 => out.opt(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Additional information supplied about each concept
 ///
 /// A property defines an additional slot through which additional information can be provided about a concept.
@@ -908,6 +1022,36 @@ impl CodeSystemProperty {
             code: Some(crate::Primitive::new(code)),
             type_: Some(crate::Primitive::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CodeSystemProperty {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("uri", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.uri.as_ref()),
+            5 => out.opt(self.description.as_ref()),
+            6 => out.opt(self.type_.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1083,6 +1227,40 @@ impl CodeSystemConcept {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CodeSystemConcept {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::One),
+            ("designation", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::Many),
+            ("concept", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.display.as_ref()),
+            5 => out.opt(self.definition.as_ref()),
+            6 => out.many(&self.designation),
+            7 => out.many(&self.property),
+            8 => out.many(&self.concept),
+            _ => {}
+        }
+    }
+}
+
 /// Additional representations for the concept
 ///
 /// Additional representations for the concept - other languages, aliases, specialized purposes, used for particular purposes, etc.
@@ -1218,6 +1396,34 @@ impl CodeSystemConceptDesignation {
         CodeSystemConceptDesignation {
             value: Some(crate::Primitive::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CodeSystemConceptDesignation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("language", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.use_.as_deref()),
+            5 => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1478,6 +1684,32 @@ impl CodeSystemConceptProperty {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CodeSystemConceptProperty {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.choice(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CodeSystem.concept.property.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCode`, `valueCoding`, ...).
@@ -1576,6 +1808,21 @@ impl crate::validate::Validate for CodeSystemConceptPropertyValue {
             Self::Boolean(x) => v.variant("valueBoolean", x),
             Self::DateTime(x) => v.variant("valueDateTime", x),
             Self::Decimal(x) => v.variant("valueDecimal", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CodeSystemConceptPropertyValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Code(v) => v,
+            Self::Coding(v) => &**v,
+            Self::String(v) => v,
+            Self::Integer(v) => v,
+            Self::Boolean(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
         }
     }
 }

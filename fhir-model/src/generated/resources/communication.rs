@@ -634,6 +634,84 @@ impl Communication {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Communication {
+    fn fhir_type(&self) -> &'static str {
+        "Communication"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("inResponseTo", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("priority", crate::fhirpath::Card::One),
+            ("medium", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::One),
+            ("about", crate::fhirpath::Card::Many),
+            ("encounter", crate::fhirpath::Card::One),
+            ("sent", crate::fhirpath::Card::One),
+            ("received", crate::fhirpath::Card::One),
+            ("recipient", crate::fhirpath::Card::Many),
+            ("sender", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("payload", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates_canonical),
+            10 => out.many(&self.instantiates_uri),
+            11 => out.many(&self.based_on),
+            12 => out.many(&self.part_of),
+            13 => out.many(&self.in_response_to),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.status_reason.as_deref()),
+            16 => out.many(&self.category),
+            17 => out.opt(self.priority.as_ref()),
+            18 => out.many(&self.medium),
+            19 => out.opt(self.subject.as_deref()),
+            20 => out.opt(self.topic.as_deref()),
+            21 => out.many(&self.about),
+            22 => out.opt(self.encounter.as_deref()),
+            23 => out.opt(self.sent.as_ref()),
+            24 => out.opt(self.received.as_ref()),
+            25 => out.many(&self.recipient),
+            26 => out.opt(self.sender.as_deref()),
+            27 => out.many(&self.reason_code),
+            28 => out.many(&self.reason_reference),
+            29 => out.many(&self.payload),
+            30 => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Communication {
     const TYPE_NAME: &'static str = "Communication";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -808,6 +886,30 @@ impl CommunicationPayload {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CommunicationPayload {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("content", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.content.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Communication.payload.content[x]`.
 ///
 /// In JSON the element name carries the type (`contentString`, `contentAttachment`, ...).
@@ -866,6 +968,17 @@ impl crate::validate::Validate for CommunicationPayloadContent {
             Self::String(x) => v.variant("contentString", x),
             Self::Attachment(x) => v.variant("contentAttachment", x),
             Self::Reference(x) => v.variant_ref("contentReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CommunicationPayloadContent {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::String(v) => v,
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

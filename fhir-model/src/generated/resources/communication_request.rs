@@ -649,6 +649,82 @@ impl CommunicationRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CommunicationRequest {
+    fn fhir_type(&self) -> &'static str {
+        "CommunicationRequest"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("replaces", crate::fhirpath::Card::Many),
+            ("groupIdentifier", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("priority", crate::fhirpath::Card::One),
+            ("doNotPerform", crate::fhirpath::Card::One),
+            ("medium", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::One),
+            ("about", crate::fhirpath::Card::Many),
+            ("encounter", crate::fhirpath::Card::One),
+            ("payload", crate::fhirpath::Card::Many),
+            ("occurrence", crate::fhirpath::Card::Choice),
+            ("authoredOn", crate::fhirpath::Card::One),
+            ("requester", crate::fhirpath::Card::One),
+            ("recipient", crate::fhirpath::Card::Many),
+            ("sender", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.based_on),
+            10 => out.many(&self.replaces),
+            11 => out.opt(self.group_identifier.as_deref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.status_reason.as_deref()),
+            14 => out.many(&self.category),
+            15 => out.opt(self.priority.as_ref()),
+            16 => out.opt(self.do_not_perform.as_ref()),
+            17 => out.many(&self.medium),
+            18 => out.opt(self.subject.as_deref()),
+            19 => out.many(&self.about),
+            20 => out.opt(self.encounter.as_deref()),
+            21 => out.many(&self.payload),
+            22 => out.choice(self.occurrence.as_ref()),
+            23 => out.opt(self.authored_on.as_ref()),
+            24 => out.opt(self.requester.as_deref()),
+            25 => out.many(&self.recipient),
+            26 => out.opt(self.sender.as_deref()),
+            27 => out.many(&self.reason_code),
+            28 => out.many(&self.reason_reference),
+            29 => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CommunicationRequest.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -699,6 +775,16 @@ impl crate::validate::Validate for CommunicationRequestOccurrence {
         match self {
             Self::DateTime(x) => v.variant("occurrenceDateTime", x),
             Self::Period(x) => v.variant("occurrencePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CommunicationRequestOccurrence {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -877,6 +963,30 @@ impl CommunicationRequestPayload {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CommunicationRequestPayload {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("content", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.content.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CommunicationRequest.payload.content[x]`.
 ///
 /// In JSON the element name carries the type (`contentString`, `contentAttachment`, ...).
@@ -935,6 +1045,17 @@ impl crate::validate::Validate for CommunicationRequestPayloadContent {
             Self::String(x) => v.variant("contentString", x),
             Self::Attachment(x) => v.variant("contentAttachment", x),
             Self::Reference(x) => v.variant_ref("contentReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CommunicationRequestPayloadContent {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::String(v) => v,
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

@@ -418,6 +418,66 @@ impl CompartmentDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CompartmentDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "CompartmentDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("search", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.version.as_ref()),
+            10 => out.opt(self.name.as_ref()),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.experimental.as_ref()),
+            13 => out.opt(self.date.as_ref()),
+            14 => out.opt(self.publisher.as_ref()),
+            15 => out.many(&self.contact),
+            16 => out.opt(self.description.as_ref()),
+            17 => out.many(&self.use_context),
+            18 => out.opt(self.purpose.as_ref()),
+            19 => out.opt(self.code.as_ref()),
+            20 => out.opt(self.search.as_ref()),
+            21 => out.many(&self.resource),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for CompartmentDefinition {
     const TYPE_NAME: &'static str = "CompartmentDefinition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -586,6 +646,34 @@ impl CompartmentDefinitionResource {
         CompartmentDefinitionResource {
             code: Some(crate::Primitive::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CompartmentDefinitionResource {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("param", crate::fhirpath::Card::Many),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.many(&self.param),
+            5 => out.opt(self.documentation.as_ref()),
+            _ => {}
         }
     }
 }

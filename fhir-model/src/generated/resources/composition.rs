@@ -476,6 +476,68 @@ impl Composition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Composition {
+    fn fhir_type(&self) -> &'static str {
+        "Composition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::Many),
+            ("title", crate::fhirpath::Card::One),
+            ("confidentiality", crate::fhirpath::Card::One),
+            ("attester", crate::fhirpath::Card::Many),
+            ("custodian", crate::fhirpath::Card::One),
+            ("relatesTo", crate::fhirpath::Card::Many),
+            ("event", crate::fhirpath::Card::Many),
+            ("section", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.identifier.as_deref()),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.type_.as_deref()),
+            11 => out.many(&self.category),
+            12 => out.opt(self.subject.as_deref()),
+            13 => out.opt(self.encounter.as_deref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.many(&self.author),
+            16 => out.opt(self.title.as_ref()),
+            17 => out.opt(self.confidentiality.as_ref()),
+            18 => out.many(&self.attester),
+            19 => out.opt(self.custodian.as_deref()),
+            20 => out.many(&self.relates_to),
+            21 => out.many(&self.event),
+            22 => out.many(&self.section),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Composition {
     const TYPE_NAME: &'static str = "Composition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -681,6 +743,34 @@ impl CompositionAttester {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CompositionAttester {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("mode", crate::fhirpath::Card::One),
+            ("time", crate::fhirpath::Card::One),
+            ("party", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.mode.as_ref()),
+            4 => out.opt(self.time.as_ref()),
+            5 => out.opt(self.party.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Relationships to other compositions/documents
 ///
 /// Relationships that this composition has with other compositions or documents that already exist.
@@ -830,6 +920,32 @@ impl CompositionRelatesTo {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CompositionRelatesTo {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("target", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.choice(self.target.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Composition.relatesTo.target[x]`.
 ///
 /// In JSON the element name carries the type (`targetIdentifier`, `targetReference`, ...).
@@ -878,6 +994,16 @@ impl crate::validate::Validate for CompositionRelatesToTarget {
         match self {
             Self::Identifier(x) => v.variant("targetIdentifier", x),
             Self::Reference(x) => v.variant_ref("targetReference", x, &["Composition"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CompositionRelatesToTarget {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Identifier(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -998,6 +1124,34 @@ impl crate::validate::Validate for CompositionEvent {
         v.field("code", &self.code, 0);
         v.field("period", &self.period, 0);
         v.refs("detail", &self.detail, 0, &[]);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CompositionEvent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.code),
+            4 => out.opt(self.period.as_deref()),
+            5 => out.many(&self.detail),
+            _ => {}
+        }
     }
 }
 
@@ -1252,5 +1406,47 @@ impl CompositionSection {
     ) -> &mut Self {
         self.author.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CompositionSection {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("title", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::Many),
+            ("focus", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("mode", crate::fhirpath::Card::One),
+            ("orderedBy", crate::fhirpath::Card::One),
+            ("entry", crate::fhirpath::Card::Many),
+            ("emptyReason", crate::fhirpath::Card::One),
+            ("section", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.title.as_ref()),
+            4 => out.opt(self.code.as_deref()),
+            5 => out.many(&self.author),
+            6 => out.opt(self.focus.as_deref()),
+            7 => out.opt(self.text.as_deref()),
+            8 => out.opt(self.mode.as_ref()),
+            9 => out.opt(self.ordered_by.as_deref()),
+            10 => out.many(&self.entry),
+            11 => out.opt(self.empty_reason.as_deref()),
+            12 => out.many(&self.section),
+            _ => {}
+        }
     }
 }

@@ -486,6 +486,74 @@ impl ConceptMap {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConceptMap {
+    fn fhir_type(&self) -> &'static str {
+        "ConceptMap"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Choice),
+            ("target", crate::fhirpath::Card::Choice),
+            ("group", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.identifier.as_deref()),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.experimental.as_ref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.publisher.as_ref()),
+            17 => out.many(&self.contact),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.purpose.as_ref()),
+            22 => out.opt(self.copyright.as_ref()),
+            23 => out.choice(self.source.as_ref()),
+            24 => out.choice(self.target.as_ref()),
+            25 => out.many(&self.group),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ConceptMap.source[x]`.
 ///
 /// In JSON the element name carries the type (`sourceUri`, `sourceCanonical`, ...).
@@ -540,6 +608,16 @@ impl crate::validate::Validate for ConceptMapSource {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ConceptMapSource {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Uri(v) => v,
+            Self::Canonical(v) => v,
+        }
+    }
+}
+
 /// Choice of types for `ConceptMap.target[x]`.
 ///
 /// In JSON the element name carries the type (`targetUri`, `targetCanonical`, ...).
@@ -590,6 +668,16 @@ impl crate::validate::Validate for ConceptMapTarget {
         match self {
             Self::Uri(x) => v.variant("targetUri", x),
             Self::Canonical(x) => v.variant("targetCanonical", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ConceptMapTarget {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Uri(v) => v,
+            Self::Canonical(v) => v,
         }
     }
 }
@@ -795,6 +883,40 @@ impl ConceptMapGroup {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConceptMapGroup {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("source", crate::fhirpath::Card::One),
+            ("sourceVersion", crate::fhirpath::Card::One),
+            ("target", crate::fhirpath::Card::One),
+            ("targetVersion", crate::fhirpath::Card::One),
+            ("element", crate::fhirpath::Card::Many),
+            ("unmapped", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.source.as_ref()),
+            4 => out.opt(self.source_version.as_ref()),
+            5 => out.opt(self.target.as_ref()),
+            6 => out.opt(self.target_version.as_ref()),
+            7 => out.many(&self.element),
+            8 => out.opt(self.unmapped.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Mappings for a concept from the source set
 ///
 /// Mappings for an individual concept in the source to one or more concepts in the target.
@@ -915,6 +1037,34 @@ impl crate::validate::Validate for ConceptMapGroupElement {
         v.field("code", &self.code, 0);
         v.field("display", &self.display, 0);
         v.field("target", &self.target, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConceptMapGroupElement {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("target", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.display.as_ref()),
+            5 => out.many(&self.target),
+            _ => {}
+        }
     }
 }
 
@@ -1100,6 +1250,40 @@ impl ConceptMapGroupElementTarget {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConceptMapGroupElementTarget {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("equivalence", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+            ("dependsOn", crate::fhirpath::Card::Many),
+            ("product", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.display.as_ref()),
+            5 => out.opt(self.equivalence.as_ref()),
+            6 => out.opt(self.comment.as_ref()),
+            7 => out.many(&self.depends_on),
+            8 => out.many(&self.product),
+            _ => {}
+        }
+    }
+}
+
 /// Other elements required for this mapping (from context)
 ///
 /// A set of additional dependencies for this mapping to hold. This mapping is only applicable if the specified element can be resolved, and it has the specified value.
@@ -1256,6 +1440,36 @@ impl ConceptMapGroupElementTargetDependsOn {
             property: Some(crate::Primitive::new(property)),
             value: Some(crate::Primitive::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConceptMapGroupElementTargetDependsOn {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::One),
+            ("system", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.property.as_ref()),
+            4 => out.opt(self.system.as_ref()),
+            5 => out.opt(self.value.as_ref()),
+            6 => out.opt(self.display.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1425,6 +1639,36 @@ impl ConceptMapGroupUnmapped {
         ConceptMapGroupUnmapped {
             mode: Some(crate::Primitive::new(mode)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConceptMapGroupUnmapped {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("mode", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.mode.as_ref()),
+            4 => out.opt(self.code.as_ref()),
+            5 => out.opt(self.display.as_ref()),
+            6 => out.opt(self.url.as_ref()),
+            _ => {}
         }
     }
 }

@@ -587,6 +587,72 @@ impl Condition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Condition {
+    fn fhir_type(&self) -> &'static str {
+        "Condition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("clinicalStatus", crate::fhirpath::Card::One),
+            ("verificationStatus", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("severity", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("bodySite", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("onset", crate::fhirpath::Card::Choice),
+            ("abatement", crate::fhirpath::Card::Choice),
+            ("recordedDate", crate::fhirpath::Card::One),
+            ("recorder", crate::fhirpath::Card::One),
+            ("asserter", crate::fhirpath::Card::One),
+            ("stage", crate::fhirpath::Card::Many),
+            ("evidence", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.clinical_status.as_deref()),
+            10 => out.opt(self.verification_status.as_deref()),
+            11 => out.many(&self.category),
+            12 => out.opt(self.severity.as_deref()),
+            13 => out.opt(self.code.as_deref()),
+            14 => out.many(&self.body_site),
+            15 => out.opt(self.subject.as_deref()),
+            16 => out.opt(self.encounter.as_deref()),
+            17 => out.choice(self.onset.as_ref()),
+            18 => out.choice(self.abatement.as_ref()),
+            19 => out.opt(self.recorded_date.as_ref()),
+            20 => out.opt(self.recorder.as_deref()),
+            21 => out.opt(self.asserter.as_deref()),
+            22 => out.many(&self.stage),
+            23 => out.many(&self.evidence),
+            24 => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Condition.onset[x]`.
 ///
 /// In JSON the element name carries the type (`onsetDateTime`, `onsetAge`, ...).
@@ -665,6 +731,19 @@ impl crate::validate::Validate for ConditionOnset {
             Self::Period(x) => v.variant("onsetPeriod", x),
             Self::Range(x) => v.variant("onsetRange", x),
             Self::String(x) => v.variant("onsetString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ConditionOnset {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Age(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -751,6 +830,19 @@ impl crate::validate::Validate for ConditionAbatement {
             Self::Period(x) => v.variant("abatementPeriod", x),
             Self::Range(x) => v.variant("abatementRange", x),
             Self::String(x) => v.variant("abatementString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ConditionAbatement {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Age(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -934,6 +1026,34 @@ impl ConditionStage {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConditionStage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("summary", crate::fhirpath::Card::One),
+            ("assessment", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.summary.as_deref()),
+            4 => out.many(&self.assessment),
+            5 => out.opt(self.type_.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Supporting evidence
 ///
 /// Supporting evidence / manifestations that are the basis of the Condition's verification status, such as evidence that confirmed or refuted the condition.
@@ -1049,5 +1169,31 @@ impl crate::validate::Validate for ConditionEvidence {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("code", &self.code, 0);
         v.refs("detail", &self.detail, 0, &[]);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConditionEvidence {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.code),
+            4 => out.many(&self.detail),
+            _ => {}
+        }
     }
 }

@@ -461,6 +461,64 @@ impl Consent {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Consent {
+    fn fhir_type(&self) -> &'static str {
+        "Consent"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("scope", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("patient", crate::fhirpath::Card::One),
+            ("dateTime", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("organization", crate::fhirpath::Card::Many),
+            ("source", crate::fhirpath::Card::Choice),
+            ("policy", crate::fhirpath::Card::Many),
+            ("policyRule", crate::fhirpath::Card::One),
+            ("verification", crate::fhirpath::Card::Many),
+            ("provision", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.scope.as_deref()),
+            11 => out.many(&self.category),
+            12 => out.opt(self.patient.as_deref()),
+            13 => out.opt(self.date_time.as_ref()),
+            14 => out.many(&self.performer),
+            15 => out.many(&self.organization),
+            16 => out.choice(self.source.as_ref()),
+            17 => out.many(&self.policy),
+            18 => out.opt(self.policy_rule.as_deref()),
+            19 => out.many(&self.verification),
+            20 => out.opt(self.provision.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Consent.source[x]`.
 ///
 /// In JSON the element name carries the type (`sourceAttachment`, `sourceReference`, ...).
@@ -538,6 +596,16 @@ impl crate::validate::Validate for ConsentSource {
                     ],
                 )
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ConsentSource {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -679,6 +747,32 @@ impl crate::validate::Validate for ConsentPolicy {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("authority", &self.authority, 0);
         v.field("uri", &self.uri, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConsentPolicy {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("authority", crate::fhirpath::Card::One),
+            ("uri", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.authority.as_ref()),
+            4 => out.opt(self.uri.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -843,6 +937,34 @@ impl ConsentVerification {
     ) -> &mut Self {
         self.verified_with = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConsentVerification {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("verified", crate::fhirpath::Card::One),
+            ("verifiedWith", crate::fhirpath::Card::One),
+            ("verificationDate", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.verified.as_ref()),
+            4 => out.opt(self.verified_with.as_deref()),
+            5 => out.opt(self.verification_date.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1047,6 +1169,50 @@ impl crate::validate::Validate for ConsentProvision {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConsentProvision {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+            ("securityLabel", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::Many),
+            ("class", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::Many),
+            ("dataPeriod", crate::fhirpath::Card::One),
+            ("data", crate::fhirpath::Card::Many),
+            ("provision", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.period.as_deref()),
+            5 => out.many(&self.actor),
+            6 => out.many(&self.action),
+            7 => out.many(&self.security_label),
+            8 => out.many(&self.purpose),
+            9 => out.many(&self.class),
+            10 => out.many(&self.code),
+            11 => out.opt(self.data_period.as_deref()),
+            12 => out.many(&self.data),
+            13 => out.many(&self.provision),
+            _ => {}
+        }
+    }
+}
+
 /// Who|what controlled by this rule (or group, by role)
 ///
 /// Who or what is controlled by this rule. Use group to identify a set of actors by some property they share (e.g. 'admitting officers').
@@ -1224,6 +1390,32 @@ impl ConsentProvisionActor {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConsentProvisionActor {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("role", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.role.as_deref()),
+            4 => out.opt(self.reference.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Data controlled by this rule
 ///
 /// The resources controlled by this rule if specific resources are referenced.
@@ -1351,6 +1543,32 @@ impl ConsentProvisionData {
             meaning: Some(crate::Primitive::new(meaning)),
             reference: Some(Box::new(reference)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ConsentProvisionData {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("meaning", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.meaning.as_ref()),
+            4 => out.opt(self.reference.as_deref()),
+            _ => {}
         }
     }
 }

@@ -676,6 +676,104 @@ impl Contract {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Contract {
+    fn fhir_type(&self) -> &'static str {
+        "Contract"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("legalState", crate::fhirpath::Card::One),
+            ("instantiatesCanonical", crate::fhirpath::Card::One),
+            ("instantiatesUri", crate::fhirpath::Card::One),
+            ("contentDerivative", crate::fhirpath::Card::One),
+            ("issued", crate::fhirpath::Card::One),
+            ("applies", crate::fhirpath::Card::One),
+            ("expirationType", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::Many),
+            ("authority", crate::fhirpath::Card::Many),
+            ("domain", crate::fhirpath::Card::Many),
+            ("site", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("subtitle", crate::fhirpath::Card::One),
+            ("alias", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::One),
+            ("scope", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Choice),
+            ("type", crate::fhirpath::Card::One),
+            ("subType", crate::fhirpath::Card::Many),
+            ("contentDefinition", crate::fhirpath::Card::One),
+            ("term", crate::fhirpath::Card::Many),
+            ("supportingInfo", crate::fhirpath::Card::Many),
+            ("relevantHistory", crate::fhirpath::Card::Many),
+            ("signer", crate::fhirpath::Card::Many),
+            ("friendly", crate::fhirpath::Card::Many),
+            ("legal", crate::fhirpath::Card::Many),
+            ("rule", crate::fhirpath::Card::Many),
+            ("legallyBinding", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.url.as_ref()),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.legal_state.as_deref()),
+            13 => out.opt(self.instantiates_canonical.as_deref()),
+            14 => out.opt(self.instantiates_uri.as_ref()),
+            15 => out.opt(self.content_derivative.as_deref()),
+            16 => out.opt(self.issued.as_ref()),
+            17 => out.opt(self.applies.as_deref()),
+            18 => out.opt(self.expiration_type.as_deref()),
+            19 => out.many(&self.subject),
+            20 => out.many(&self.authority),
+            21 => out.many(&self.domain),
+            22 => out.many(&self.site),
+            23 => out.opt(self.name.as_ref()),
+            24 => out.opt(self.title.as_ref()),
+            25 => out.opt(self.subtitle.as_ref()),
+            26 => out.many(&self.alias),
+            27 => out.opt(self.author.as_deref()),
+            28 => out.opt(self.scope.as_deref()),
+            29 => out.choice(self.topic.as_ref()),
+            30 => out.opt(self.type_.as_deref()),
+            31 => out.many(&self.sub_type),
+            32 => out.opt(self.content_definition.as_deref()),
+            33 => out.many(&self.term),
+            34 => out.many(&self.supporting_info),
+            35 => out.many(&self.relevant_history),
+            36 => out.many(&self.signer),
+            37 => out.many(&self.friendly),
+            38 => out.many(&self.legal),
+            39 => out.many(&self.rule),
+            40 => out.choice(self.legally_binding.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.topic[x]`.
 ///
 /// In JSON the element name carries the type (`topicCodeableConcept`, `topicReference`, ...).
@@ -724,6 +822,16 @@ impl crate::validate::Validate for ContractTopic {
         match self {
             Self::CodeableConcept(x) => v.variant("topicCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("topicReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractTopic {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -805,6 +913,16 @@ impl crate::validate::Validate for ContractLegallyBinding {
                     ],
                 )
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractLegallyBinding {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1067,6 +1185,40 @@ impl ContractContentDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractContentDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("subType", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("publicationDate", crate::fhirpath::Card::One),
+            ("publicationStatus", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.sub_type.as_deref()),
+            5 => out.opt(self.publisher.as_deref()),
+            6 => out.opt(self.publication_date.as_ref()),
+            7 => out.opt(self.publication_status.as_ref()),
+            8 => out.opt(self.copyright.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Contract Term List
 ///
 /// One or more Contract Provisions, which may be related and conveyed as a group, and may contain nested groups.
@@ -1309,6 +1461,52 @@ impl ContractTerm {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTerm {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("issued", crate::fhirpath::Card::One),
+            ("applies", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Choice),
+            ("type", crate::fhirpath::Card::One),
+            ("subType", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("securityLabel", crate::fhirpath::Card::Many),
+            ("offer", crate::fhirpath::Card::One),
+            ("asset", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+            ("group", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_deref()),
+            4 => out.opt(self.issued.as_ref()),
+            5 => out.opt(self.applies.as_deref()),
+            6 => out.choice(self.topic.as_ref()),
+            7 => out.opt(self.type_.as_deref()),
+            8 => out.opt(self.sub_type.as_deref()),
+            9 => out.opt(self.text.as_ref()),
+            10 => out.many(&self.security_label),
+            11 => out.opt(self.offer.as_deref()),
+            12 => out.many(&self.asset),
+            13 => out.many(&self.action),
+            14 => out.many(&self.group),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.term.topic[x]`.
 ///
 /// In JSON the element name carries the type (`topicCodeableConcept`, `topicReference`, ...).
@@ -1357,6 +1555,16 @@ impl crate::validate::Validate for ContractTermTopic {
         match self {
             Self::CodeableConcept(x) => v.variant("topicCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("topicReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractTermTopic {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1505,6 +1713,36 @@ impl ContractTermSecurityLabel {
         ContractTermSecurityLabel {
             classification: Some(Box::new(classification)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermSecurityLabel {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("number", crate::fhirpath::Card::Many),
+            ("classification", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("control", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.number),
+            4 => out.opt(self.classification.as_deref()),
+            5 => out.many(&self.category),
+            6 => out.many(&self.control),
+            _ => {}
         }
     }
 }
@@ -1729,6 +1967,48 @@ impl crate::validate::Validate for ContractTermOffer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermOffer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("party", crate::fhirpath::Card::Many),
+            ("topic", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("decision", crate::fhirpath::Card::One),
+            ("decisionMode", crate::fhirpath::Card::Many),
+            ("answer", crate::fhirpath::Card::Many),
+            ("text", crate::fhirpath::Card::One),
+            ("linkId", crate::fhirpath::Card::Many),
+            ("securityLabelNumber", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.identifier),
+            4 => out.many(&self.party),
+            5 => out.opt(self.topic.as_deref()),
+            6 => out.opt(self.type_.as_deref()),
+            7 => out.opt(self.decision.as_deref()),
+            8 => out.many(&self.decision_mode),
+            9 => out.many(&self.answer),
+            10 => out.opt(self.text.as_ref()),
+            11 => out.many(&self.link_id),
+            12 => out.many(&self.security_label_number),
+            _ => {}
+        }
+    }
+}
+
 /// Offer Recipient
 ///
 /// Offer Recipient.
@@ -1900,6 +2180,32 @@ impl ContractTermOfferParty {
     ) -> &mut Self {
         self.reference.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermOfferParty {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("reference", crate::fhirpath::Card::Many),
+            ("role", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.reference),
+            4 => out.opt(self.role.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -2210,6 +2516,30 @@ impl ContractTermOfferAnswer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermOfferAnswer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.term.offer.answer.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBoolean`, `valueDecimal`, ...).
@@ -2358,6 +2688,26 @@ impl crate::validate::Validate for ContractTermOfferAnswerValue {
             Self::Coding(x) => v.variant("valueCoding", x),
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractTermOfferAnswerValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Boolean(v) => v,
+            Self::Decimal(v) => v,
+            Self::Integer(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Time(v) => v,
+            Self::String(v) => v,
+            Self::Uri(v) => v,
+            Self::Attachment(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2634,6 +2984,58 @@ impl crate::validate::Validate for ContractTermAsset {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermAsset {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("scope", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("typeReference", crate::fhirpath::Card::Many),
+            ("subtype", crate::fhirpath::Card::Many),
+            ("relationship", crate::fhirpath::Card::One),
+            ("context", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::One),
+            ("periodType", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::Many),
+            ("usePeriod", crate::fhirpath::Card::Many),
+            ("text", crate::fhirpath::Card::One),
+            ("linkId", crate::fhirpath::Card::Many),
+            ("answer", crate::fhirpath::Card::Many),
+            ("securityLabelNumber", crate::fhirpath::Card::Many),
+            ("valuedItem", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.scope.as_deref()),
+            4 => out.many(&self.type_),
+            5 => out.many(&self.type_reference),
+            6 => out.many(&self.subtype),
+            7 => out.opt(self.relationship.as_deref()),
+            8 => out.many(&self.context),
+            9 => out.opt(self.condition.as_ref()),
+            10 => out.many(&self.period_type),
+            11 => out.many(&self.period),
+            12 => out.many(&self.use_period),
+            13 => out.opt(self.text.as_ref()),
+            14 => out.many(&self.link_id),
+            15 => out.many(&self.answer),
+            16 => out.many(&self.security_label_number),
+            17 => out.many(&self.valued_item),
+            _ => {}
+        }
+    }
+}
+
 /// Circumstance of the asset
 ///
 /// Circumstance of the asset.
@@ -2752,6 +3154,34 @@ impl crate::validate::Validate for ContractTermAssetContext {
         v.refs("reference", &self.reference, 0, &[]);
         v.field("code", &self.code, 0);
         v.field("text", &self.text, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermAssetContext {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("reference", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("text", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.reference.as_deref()),
+            4 => out.many(&self.code),
+            5 => out.opt(self.text.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -3122,6 +3552,56 @@ impl ContractTermAssetValuedItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermAssetValuedItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("entity", crate::fhirpath::Card::Choice),
+            ("identifier", crate::fhirpath::Card::One),
+            ("effectiveTime", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("points", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("payment", crate::fhirpath::Card::One),
+            ("paymentDate", crate::fhirpath::Card::One),
+            ("responsible", crate::fhirpath::Card::One),
+            ("recipient", crate::fhirpath::Card::One),
+            ("linkId", crate::fhirpath::Card::Many),
+            ("securityLabelNumber", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.entity.as_ref()),
+            4 => out.opt(self.identifier.as_deref()),
+            5 => out.opt(self.effective_time.as_ref()),
+            6 => out.opt(self.quantity.as_deref()),
+            7 => out.opt(self.unit_price.as_deref()),
+            8 => out.opt(self.factor.as_ref()),
+            9 => out.opt(self.points.as_ref()),
+            10 => out.opt(self.net.as_deref()),
+            11 => out.opt(self.payment.as_ref()),
+            12 => out.opt(self.payment_date.as_ref()),
+            13 => out.opt(self.responsible.as_deref()),
+            14 => out.opt(self.recipient.as_deref()),
+            15 => out.many(&self.link_id),
+            16 => out.many(&self.security_label_number),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.term.asset.valuedItem.entity[x]`.
 ///
 /// In JSON the element name carries the type (`entityCodeableConcept`, `entityReference`, ...).
@@ -3170,6 +3650,16 @@ impl crate::validate::Validate for ContractTermAssetValuedItemEntity {
         match self {
             Self::CodeableConcept(x) => v.variant("entityCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("entityReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractTermAssetValuedItemEntity {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -3768,6 +4258,70 @@ impl ContractTermAction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("doNotPerform", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::Many),
+            ("intent", crate::fhirpath::Card::One),
+            ("linkId", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("context", crate::fhirpath::Card::One),
+            ("contextLinkId", crate::fhirpath::Card::Many),
+            ("occurrence", crate::fhirpath::Card::Choice),
+            ("requester", crate::fhirpath::Card::Many),
+            ("requesterLinkId", crate::fhirpath::Card::Many),
+            ("performerType", crate::fhirpath::Card::Many),
+            ("performerRole", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::One),
+            ("performerLinkId", crate::fhirpath::Card::Many),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("reason", crate::fhirpath::Card::Many),
+            ("reasonLinkId", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("securityLabelNumber", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.do_not_perform.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.many(&self.subject),
+            6 => out.opt(self.intent.as_deref()),
+            7 => out.many(&self.link_id),
+            8 => out.opt(self.status.as_deref()),
+            9 => out.opt(self.context.as_deref()),
+            10 => out.many(&self.context_link_id),
+            11 => out.choice(self.occurrence.as_ref()),
+            12 => out.many(&self.requester),
+            13 => out.many(&self.requester_link_id),
+            14 => out.many(&self.performer_type),
+            15 => out.opt(self.performer_role.as_deref()),
+            16 => out.opt(self.performer.as_deref()),
+            17 => out.many(&self.performer_link_id),
+            18 => out.many(&self.reason_code),
+            19 => out.many(&self.reason_reference),
+            20 => out.many(&self.reason),
+            21 => out.many(&self.reason_link_id),
+            22 => out.many(&self.note),
+            23 => out.many(&self.security_label_number),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.term.action.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -3828,6 +4382,17 @@ impl crate::validate::Validate for ContractTermActionOccurrence {
             Self::DateTime(x) => v.variant("occurrenceDateTime", x),
             Self::Period(x) => v.variant("occurrencePeriod", x),
             Self::Timing(x) => v.variant("occurrenceTiming", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractTermActionOccurrence {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Timing(v) => &**v,
         }
     }
 }
@@ -3998,6 +4563,32 @@ impl ContractTermActionSubject {
     ) -> &mut Self {
         self.reference.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractTermActionSubject {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("reference", crate::fhirpath::Card::Many),
+            ("role", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.reference),
+            4 => out.opt(self.role.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -4184,6 +4775,34 @@ impl ContractSigner {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractSigner {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("party", crate::fhirpath::Card::One),
+            ("signature", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.party.as_deref()),
+            5 => out.many(&self.signature),
+            _ => {}
+        }
+    }
+}
+
 /// Contract Friendly Language
 ///
 /// The "patient friendly language" versionof the Contract in whole or in parts. "Patient friendly language" means the representation of the Contract and Contract Provisions in a manner that is readily accessible and understandable by a layperson in accordance with best practices for communication styles that ensure that those agreeing to or signing the Contract understand the roles, actions, obligations, responsibilities, and implication of the agreement.
@@ -4311,6 +4930,30 @@ impl ContractFriendly {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractFriendly {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("content", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.content.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.friendly.content[x]`.
 ///
 /// In JSON the element name carries the type (`contentAttachment`, `contentReference`, ...).
@@ -4373,6 +5016,16 @@ impl crate::validate::Validate for ContractFriendlyContent {
                     &["Composition", "DocumentReference", "QuestionnaireResponse"],
                 )
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractFriendlyContent {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -4504,6 +5157,30 @@ impl ContractLegal {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractLegal {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("content", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.content.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.legal.content[x]`.
 ///
 /// In JSON the element name carries the type (`contentAttachment`, `contentReference`, ...).
@@ -4566,6 +5243,16 @@ impl crate::validate::Validate for ContractLegalContent {
                     &["Composition", "DocumentReference", "QuestionnaireResponse"],
                 )
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractLegalContent {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -4697,6 +5384,30 @@ impl ContractRule {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ContractRule {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("content", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.content.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Contract.rule.content[x]`.
 ///
 /// In JSON the element name carries the type (`contentAttachment`, `contentReference`, ...).
@@ -4747,6 +5458,16 @@ impl crate::validate::Validate for ContractRuleContent {
             Self::Reference(x) => {
                 v.variant_ref("contentReference", x, &["DocumentReference"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ContractRuleContent {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

@@ -465,6 +465,72 @@ impl Coverage {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Coverage {
+    fn fhir_type(&self) -> &'static str {
+        "Coverage"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("policyHolder", crate::fhirpath::Card::One),
+            ("subscriber", crate::fhirpath::Card::One),
+            ("subscriberId", crate::fhirpath::Card::One),
+            ("beneficiary", crate::fhirpath::Card::One),
+            ("dependent", crate::fhirpath::Card::One),
+            ("relationship", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("payor", crate::fhirpath::Card::Many),
+            ("class", crate::fhirpath::Card::Many),
+            ("order", crate::fhirpath::Card::One),
+            ("network", crate::fhirpath::Card::One),
+            ("costToBeneficiary", crate::fhirpath::Card::Many),
+            ("subrogation", crate::fhirpath::Card::One),
+            ("contract", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.type_.as_deref()),
+            11 => out.opt(self.policy_holder.as_deref()),
+            12 => out.opt(self.subscriber.as_deref()),
+            13 => out.opt(self.subscriber_id.as_ref()),
+            14 => out.opt(self.beneficiary.as_deref()),
+            15 => out.opt(self.dependent.as_ref()),
+            16 => out.opt(self.relationship.as_deref()),
+            17 => out.opt(self.period.as_deref()),
+            18 => out.many(&self.payor),
+            19 => out.many(&self.class),
+            20 => out.opt(self.order.as_ref()),
+            21 => out.opt(self.network.as_ref()),
+            22 => out.many(&self.cost_to_beneficiary),
+            23 => out.opt(self.subrogation.as_ref()),
+            24 => out.many(&self.contract),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Coverage {
     const TYPE_NAME: &'static str = "Coverage";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -635,6 +701,34 @@ impl CoverageClass {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageClass {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.value.as_ref()),
+            5 => out.opt(self.name.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Patient payments for services/products
 ///
 /// A suite of codes indicating the cost category and associated amount which have been detailed in the policy and may have been  included on the health card.
@@ -782,6 +876,34 @@ impl CoverageCostToBeneficiary {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageCostToBeneficiary {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+            ("exception", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.choice(self.value.as_ref()),
+            5 => out.many(&self.exception),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Coverage.costToBeneficiary.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueQuantity`, `valueMoney`, ...).
@@ -830,6 +952,16 @@ impl crate::validate::Validate for CoverageCostToBeneficiaryValue {
         match self {
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Money(x) => v.variant("valueMoney", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CoverageCostToBeneficiaryValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Quantity(v) => &**v,
+            Self::Money(v) => &**v,
         }
     }
 }
@@ -952,6 +1084,32 @@ impl CoverageCostToBeneficiaryException {
         CoverageCostToBeneficiaryException {
             type_: Some(Box::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageCostToBeneficiaryException {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.period.as_deref()),
+            _ => {}
         }
     }
 }

@@ -474,6 +474,66 @@ impl CoverageEligibilityRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityRequest {
+    fn fhir_type(&self) -> &'static str {
+        "CoverageEligibilityRequest"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("purpose", crate::fhirpath::Card::Many),
+            ("patient", crate::fhirpath::Card::One),
+            ("serviced", crate::fhirpath::Card::Choice),
+            ("created", crate::fhirpath::Card::One),
+            ("enterer", crate::fhirpath::Card::One),
+            ("provider", crate::fhirpath::Card::One),
+            ("insurer", crate::fhirpath::Card::One),
+            ("facility", crate::fhirpath::Card::One),
+            ("supportingInfo", crate::fhirpath::Card::Many),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.priority.as_deref()),
+            11 => out.many(&self.purpose),
+            12 => out.opt(self.patient.as_deref()),
+            13 => out.choice(self.serviced.as_ref()),
+            14 => out.opt(self.created.as_ref()),
+            15 => out.opt(self.enterer.as_deref()),
+            16 => out.opt(self.provider.as_deref()),
+            17 => out.opt(self.insurer.as_deref()),
+            18 => out.opt(self.facility.as_deref()),
+            19 => out.many(&self.supporting_info),
+            20 => out.many(&self.insurance),
+            21 => out.many(&self.item),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CoverageEligibilityRequest.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -522,6 +582,16 @@ impl crate::validate::Validate for CoverageEligibilityRequestServiced {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CoverageEligibilityRequestServiced {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -696,6 +766,34 @@ impl CoverageEligibilityRequestSupportingInfo {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityRequestSupportingInfo {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("information", crate::fhirpath::Card::One),
+            ("appliesToAll", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.information.as_deref()),
+            5 => out.opt(self.applies_to_all.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Patient insurance information
 ///
 /// Financial instruments for reimbursement for the health care products and services.
@@ -856,6 +954,34 @@ impl CoverageEligibilityRequestInsurance {
     ) -> &mut Self {
         self.coverage = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityRequestInsurance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("focal", crate::fhirpath::Card::One),
+            ("coverage", crate::fhirpath::Card::One),
+            ("businessArrangement", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.focal.as_ref()),
+            4 => out.opt(self.coverage.as_deref()),
+            5 => out.opt(self.business_arrangement.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1099,6 +1225,48 @@ impl CoverageEligibilityRequestItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityRequestItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("supportingInfoSequence", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("provider", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("facility", crate::fhirpath::Card::One),
+            ("diagnosis", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.supporting_info_sequence),
+            4 => out.opt(self.category.as_deref()),
+            5 => out.opt(self.product_or_service.as_deref()),
+            6 => out.many(&self.modifier),
+            7 => out.opt(self.provider.as_deref()),
+            8 => out.opt(self.quantity.as_deref()),
+            9 => out.opt(self.unit_price.as_deref()),
+            10 => out.opt(self.facility.as_deref()),
+            11 => out.many(&self.diagnosis),
+            12 => out.many(&self.detail),
+            _ => {}
+        }
+    }
+}
+
 /// Applicable diagnosis
 ///
 /// Patient diagnosis for which care is sought.
@@ -1214,6 +1382,30 @@ impl crate::validate::Validate for CoverageEligibilityRequestItemDiagnosis {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityRequestItemDiagnosis {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("diagnosis", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.diagnosis.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CoverageEligibilityRequest.item.diagnosis.diagnosis[x]`.
 ///
 /// In JSON the element name carries the type (`diagnosisCodeableConcept`, `diagnosisReference`, ...).
@@ -1264,6 +1456,16 @@ impl crate::validate::Validate for CoverageEligibilityRequestItemDiagnosisDiagno
         match self {
             Self::CodeableConcept(x) => v.variant("diagnosisCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("diagnosisReference", x, &["Condition"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CoverageEligibilityRequestItemDiagnosisDiagnosis {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

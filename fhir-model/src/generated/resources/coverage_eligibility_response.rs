@@ -498,6 +498,68 @@ impl CoverageEligibilityResponse {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityResponse {
+    fn fhir_type(&self) -> &'static str {
+        "CoverageEligibilityResponse"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("purpose", crate::fhirpath::Card::Many),
+            ("patient", crate::fhirpath::Card::One),
+            ("serviced", crate::fhirpath::Card::Choice),
+            ("created", crate::fhirpath::Card::One),
+            ("requestor", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("disposition", crate::fhirpath::Card::One),
+            ("insurer", crate::fhirpath::Card::One),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("preAuthRef", crate::fhirpath::Card::One),
+            ("form", crate::fhirpath::Card::One),
+            ("error", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.many(&self.purpose),
+            11 => out.opt(self.patient.as_deref()),
+            12 => out.choice(self.serviced.as_ref()),
+            13 => out.opt(self.created.as_ref()),
+            14 => out.opt(self.requestor.as_deref()),
+            15 => out.opt(self.request.as_deref()),
+            16 => out.opt(self.outcome.as_ref()),
+            17 => out.opt(self.disposition.as_ref()),
+            18 => out.opt(self.insurer.as_deref()),
+            19 => out.many(&self.insurance),
+            20 => out.opt(self.pre_auth_ref.as_ref()),
+            21 => out.opt(self.form.as_deref()),
+            22 => out.many(&self.error),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CoverageEligibilityResponse.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -546,6 +608,16 @@ impl crate::validate::Validate for CoverageEligibilityResponseServiced {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CoverageEligibilityResponseServiced {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -728,6 +800,36 @@ impl CoverageEligibilityResponseInsurance {
     ) -> &mut Self {
         self.coverage = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityResponseInsurance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("coverage", crate::fhirpath::Card::One),
+            ("inforce", crate::fhirpath::Card::One),
+            ("benefitPeriod", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.coverage.as_deref()),
+            4 => out.opt(self.inforce.as_ref()),
+            5 => out.opt(self.benefit_period.as_deref()),
+            6 => out.many(&self.item),
+            _ => {}
+        }
     }
 }
 
@@ -1035,6 +1137,56 @@ impl CoverageEligibilityResponseInsuranceItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityResponseInsuranceItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("provider", crate::fhirpath::Card::One),
+            ("excluded", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("network", crate::fhirpath::Card::One),
+            ("unit", crate::fhirpath::Card::One),
+            ("term", crate::fhirpath::Card::One),
+            ("benefit", crate::fhirpath::Card::Many),
+            ("authorizationRequired", crate::fhirpath::Card::One),
+            ("authorizationSupporting", crate::fhirpath::Card::Many),
+            ("authorizationUrl", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.product_or_service.as_deref()),
+            5 => out.many(&self.modifier),
+            6 => out.opt(self.provider.as_deref()),
+            7 => out.opt(self.excluded.as_ref()),
+            8 => out.opt(self.name.as_ref()),
+            9 => out.opt(self.description.as_ref()),
+            10 => out.opt(self.network.as_deref()),
+            11 => out.opt(self.unit.as_deref()),
+            12 => out.opt(self.term.as_deref()),
+            13 => out.many(&self.benefit),
+            14 => out.opt(self.authorization_required.as_ref()),
+            15 => out.many(&self.authorization_supporting),
+            16 => out.opt(self.authorization_url.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Benefit Summary
 ///
 /// Benefits used to date.
@@ -1269,6 +1421,34 @@ impl CoverageEligibilityResponseInsuranceItemBenefit {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityResponseInsuranceItemBenefit {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("allowed", crate::fhirpath::Card::Choice),
+            ("used", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.choice(self.allowed.as_ref()),
+            5 => out.choice(self.used.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `CoverageEligibilityResponse.insurance.item.benefit.allowed[x]`.
 ///
 /// In JSON the element name carries the type (`allowedUnsignedInt`, `allowedString`, ...).
@@ -1334,6 +1514,17 @@ for CoverageEligibilityResponseInsuranceItemBenefitAllowed {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CoverageEligibilityResponseInsuranceItemBenefitAllowed {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::UnsignedInt(v) => v,
+            Self::String(v) => v,
+            Self::Money(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `CoverageEligibilityResponse.insurance.item.benefit.used[x]`.
 ///
 /// In JSON the element name carries the type (`usedUnsignedInt`, `usedString`, ...).
@@ -1394,6 +1585,17 @@ impl crate::validate::Validate for CoverageEligibilityResponseInsuranceItemBenef
             Self::UnsignedInt(x) => v.variant("usedUnsignedInt", x),
             Self::String(x) => v.variant("usedString", x),
             Self::Money(x) => v.variant("usedMoney", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for CoverageEligibilityResponseInsuranceItemBenefitUsed {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::UnsignedInt(v) => v,
+            Self::String(v) => v,
+            Self::Money(v) => &**v,
         }
     }
 }
@@ -1506,6 +1708,30 @@ impl CoverageEligibilityResponseError {
         CoverageEligibilityResponseError {
             code: Some(Box::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for CoverageEligibilityResponseError {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            _ => {}
         }
     }
 }

@@ -387,6 +387,62 @@ impl DetectedIssue {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DetectedIssue {
+    fn fhir_type(&self) -> &'static str {
+        "DetectedIssue"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("severity", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("identified", crate::fhirpath::Card::Choice),
+            ("author", crate::fhirpath::Card::One),
+            ("implicated", crate::fhirpath::Card::Many),
+            ("evidence", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::One),
+            ("mitigation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.code.as_deref()),
+            11 => out.opt(self.severity.as_ref()),
+            12 => out.opt(self.patient.as_deref()),
+            13 => out.choice(self.identified.as_ref()),
+            14 => out.opt(self.author.as_deref()),
+            15 => out.many(&self.implicated),
+            16 => out.many(&self.evidence),
+            17 => out.opt(self.detail.as_ref()),
+            18 => out.opt(self.reference.as_ref()),
+            19 => out.many(&self.mitigation),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `DetectedIssue.identified[x]`.
 ///
 /// In JSON the element name carries the type (`identifiedDateTime`, `identifiedPeriod`, ...).
@@ -437,6 +493,16 @@ impl crate::validate::Validate for DetectedIssueIdentified {
         match self {
             Self::DateTime(x) => v.variant("identifiedDateTime", x),
             Self::Period(x) => v.variant("identifiedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DetectedIssueIdentified {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -574,6 +640,32 @@ impl crate::validate::Validate for DetectedIssueEvidence {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("code", &self.code, 0);
         v.refs("detail", &self.detail, 0, &[]);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DetectedIssueEvidence {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.code),
+            4 => out.many(&self.detail),
+            _ => {}
+        }
     }
 }
 
@@ -716,5 +808,33 @@ impl DetectedIssueMitigation {
     ) -> &mut Self {
         self.author = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DetectedIssueMitigation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.action.as_deref()),
+            4 => out.opt(self.date.as_ref()),
+            5 => out.opt(self.author.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -558,6 +558,90 @@ impl Device {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Device {
+    fn fhir_type(&self) -> &'static str {
+        "Device"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("definition", crate::fhirpath::Card::One),
+            ("udiCarrier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::Many),
+            ("distinctIdentifier", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::One),
+            ("manufactureDate", crate::fhirpath::Card::One),
+            ("expirationDate", crate::fhirpath::Card::One),
+            ("lotNumber", crate::fhirpath::Card::One),
+            ("serialNumber", crate::fhirpath::Card::One),
+            ("deviceName", crate::fhirpath::Card::Many),
+            ("modelNumber", crate::fhirpath::Card::One),
+            ("partNumber", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("specialization", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::Many),
+            ("patient", crate::fhirpath::Card::One),
+            ("owner", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+            ("safety", crate::fhirpath::Card::Many),
+            ("parent", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.definition.as_deref()),
+            10 => out.many(&self.udi_carrier),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.many(&self.status_reason),
+            13 => out.opt(self.distinct_identifier.as_ref()),
+            14 => out.opt(self.manufacturer.as_ref()),
+            15 => out.opt(self.manufacture_date.as_ref()),
+            16 => out.opt(self.expiration_date.as_ref()),
+            17 => out.opt(self.lot_number.as_ref()),
+            18 => out.opt(self.serial_number.as_ref()),
+            19 => out.many(&self.device_name),
+            20 => out.opt(self.model_number.as_ref()),
+            21 => out.opt(self.part_number.as_ref()),
+            22 => out.opt(self.type_.as_deref()),
+            23 => out.many(&self.specialization),
+            24 => out.many(&self.version),
+            25 => out.many(&self.property),
+            26 => out.opt(self.patient.as_deref()),
+            27 => out.opt(self.owner.as_deref()),
+            28 => out.many(&self.contact),
+            29 => out.opt(self.location.as_deref()),
+            30 => out.opt(self.url.as_ref()),
+            31 => out.many(&self.note),
+            32 => out.many(&self.safety),
+            33 => out.opt(self.parent.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Device {
     const TYPE_NAME: &'static str = "Device";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -763,6 +847,40 @@ impl crate::validate::Validate for DeviceUdiCarrier {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceUdiCarrier {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("deviceIdentifier", crate::fhirpath::Card::One),
+            ("issuer", crate::fhirpath::Card::One),
+            ("jurisdiction", crate::fhirpath::Card::One),
+            ("carrierAIDC", crate::fhirpath::Card::One),
+            ("carrierHRF", crate::fhirpath::Card::One),
+            ("entryType", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.device_identifier.as_ref()),
+            4 => out.opt(self.issuer.as_ref()),
+            5 => out.opt(self.jurisdiction.as_ref()),
+            6 => out.opt(self.carrier_aidc.as_ref()),
+            7 => out.opt(self.carrier_hrf.as_ref()),
+            8 => out.opt(self.entry_type.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// The name of the device as given by the manufacturer
 ///
 /// This represents the manufacturer's name of the device as provided by the device, from a UDI label, or by a person describing the Device.  This typically would be used when a person provides the name(s) or when the device represents one of the names available from DeviceDefinition.
@@ -899,6 +1017,32 @@ impl DeviceDeviceName {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDeviceName {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication
 ///
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication.
@@ -1019,6 +1163,32 @@ impl DeviceSpecialization {
         DeviceSpecialization {
             system_type: Some(Box::new(system_type)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceSpecialization {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("systemType", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.system_type.as_deref()),
+            4 => out.opt(self.version.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1160,6 +1330,34 @@ impl DeviceVersion {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceVersion {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("component", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.component.as_deref()),
+            5 => out.opt(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// The actual configuration settings of a device as it actually operates, e.g., regulation status, time properties
 ///
 /// The actual configuration settings of a device as it actually operates, e.g., regulation status, time properties.
@@ -1288,6 +1486,34 @@ impl DeviceProperty {
         DeviceProperty {
             type_: Some(Box::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceProperty {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("valueQuantity", crate::fhirpath::Card::Many),
+            ("valueCode", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.value_quantity),
+            5 => out.many(&self.value_code),
+            _ => {}
         }
     }
 }

@@ -508,6 +508,82 @@ impl DeviceDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "DeviceDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("udiDeviceIdentifier", crate::fhirpath::Card::Many),
+            ("manufacturer", crate::fhirpath::Card::Choice),
+            ("deviceName", crate::fhirpath::Card::Many),
+            ("modelNumber", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("specialization", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::Many),
+            ("safety", crate::fhirpath::Card::Many),
+            ("shelfLifeStorage", crate::fhirpath::Card::Many),
+            ("physicalCharacteristics", crate::fhirpath::Card::One),
+            ("languageCode", crate::fhirpath::Card::Many),
+            ("capability", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::Many),
+            ("owner", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("onlineInformation", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("parentDevice", crate::fhirpath::Card::One),
+            ("material", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.udi_device_identifier),
+            10 => out.choice(self.manufacturer.as_ref()),
+            11 => out.many(&self.device_name),
+            12 => out.opt(self.model_number.as_ref()),
+            13 => out.opt(self.type_.as_deref()),
+            14 => out.many(&self.specialization),
+            15 => out.many(&self.version),
+            16 => out.many(&self.safety),
+            17 => out.many(&self.shelf_life_storage),
+            18 => out.opt(self.physical_characteristics.as_deref()),
+            19 => out.many(&self.language_code),
+            20 => out.many(&self.capability),
+            21 => out.many(&self.property),
+            22 => out.opt(self.owner.as_deref()),
+            23 => out.many(&self.contact),
+            24 => out.opt(self.url.as_ref()),
+            25 => out.opt(self.online_information.as_ref()),
+            26 => out.many(&self.note),
+            27 => out.opt(self.quantity.as_deref()),
+            28 => out.opt(self.parent_device.as_deref()),
+            29 => out.many(&self.material),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `DeviceDefinition.manufacturer[x]`.
 ///
 /// In JSON the element name carries the type (`manufacturerString`, `manufacturerReference`, ...).
@@ -560,6 +636,16 @@ impl crate::validate::Validate for DeviceDefinitionManufacturer {
             Self::Reference(x) => {
                 v.variant_ref("manufacturerReference", x, &["Organization"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DeviceDefinitionManufacturer {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::String(v) => v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -763,6 +849,34 @@ impl DeviceDefinitionUdiDeviceIdentifier {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDefinitionUdiDeviceIdentifier {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("deviceIdentifier", crate::fhirpath::Card::One),
+            ("issuer", crate::fhirpath::Card::One),
+            ("jurisdiction", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.device_identifier.as_ref()),
+            4 => out.opt(self.issuer.as_ref()),
+            5 => out.opt(self.jurisdiction.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// A name given to the device to identify it
 ///
 /// A name given to the device to identify it.
@@ -899,6 +1013,32 @@ impl DeviceDefinitionDeviceName {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDefinitionDeviceName {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication
 ///
 /// The capabilities supported on a  device, the standards to which the device conforms for a particular purpose, and used for the communication.
@@ -1028,6 +1168,32 @@ impl DeviceDefinitionSpecialization {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDefinitionSpecialization {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("systemType", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.system_type.as_ref()),
+            4 => out.opt(self.version.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Device capabilities
 ///
 /// Device capabilities.
@@ -1146,6 +1312,32 @@ impl DeviceDefinitionCapability {
         DeviceDefinitionCapability {
             type_: Some(Box::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDefinitionCapability {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.description),
+            _ => {}
         }
     }
 }
@@ -1278,6 +1470,34 @@ impl DeviceDefinitionProperty {
         DeviceDefinitionProperty {
             type_: Some(Box::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDefinitionProperty {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("valueQuantity", crate::fhirpath::Card::Many),
+            ("valueCode", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.value_quantity),
+            5 => out.many(&self.value_code),
+            _ => {}
         }
     }
 }
@@ -1431,6 +1651,34 @@ impl DeviceDefinitionMaterial {
         DeviceDefinitionMaterial {
             substance: Some(Box::new(substance)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceDefinitionMaterial {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("substance", crate::fhirpath::Card::One),
+            ("alternate", crate::fhirpath::Card::One),
+            ("allergenicIndicator", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.substance.as_deref()),
+            4 => out.opt(self.alternate.as_ref()),
+            5 => out.opt(self.allergenic_indicator.as_ref()),
+            _ => {}
         }
     }
 }

@@ -358,6 +358,58 @@ impl DeviceMetric {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceMetric {
+    fn fhir_type(&self) -> &'static str {
+        "DeviceMetric"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("unit", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("parent", crate::fhirpath::Card::One),
+            ("operationalStatus", crate::fhirpath::Card::One),
+            ("color", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("measurementPeriod", crate::fhirpath::Card::One),
+            ("calibration", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.type_.as_deref()),
+            10 => out.opt(self.unit.as_deref()),
+            11 => out.opt(self.source.as_deref()),
+            12 => out.opt(self.parent.as_deref()),
+            13 => out.opt(self.operational_status.as_ref()),
+            14 => out.opt(self.color.as_ref()),
+            15 => out.opt(self.category.as_ref()),
+            16 => out.opt(self.measurement_period.as_deref()),
+            17 => out.many(&self.calibration),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for DeviceMetric {
     const TYPE_NAME: &'static str = "DeviceMetric";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -507,5 +559,33 @@ impl crate::validate::Validate for DeviceMetricCalibration {
         v.field("type", &self.type_, 0);
         v.field("state", &self.state, 0);
         v.field("time", &self.time, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceMetricCalibration {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("state", crate::fhirpath::Card::One),
+            ("time", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.state.as_ref()),
+            5 => out.opt(self.time.as_ref()),
+            _ => {}
+        }
     }
 }

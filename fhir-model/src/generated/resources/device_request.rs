@@ -692,6 +692,86 @@ impl DeviceRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceRequest {
+    fn fhir_type(&self) -> &'static str {
+        "DeviceRequest"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("priorRequest", crate::fhirpath::Card::Many),
+            ("groupIdentifier", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("intent", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Choice),
+            ("parameter", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("occurrence", crate::fhirpath::Card::Choice),
+            ("authoredOn", crate::fhirpath::Card::One),
+            ("requester", crate::fhirpath::Card::One),
+            ("performerType", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("supportingInfo", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("relevantHistory", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates_canonical),
+            10 => out.many(&self.instantiates_uri),
+            11 => out.many(&self.based_on),
+            12 => out.many(&self.prior_request),
+            13 => out.opt(self.group_identifier.as_deref()),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.intent.as_ref()),
+            16 => out.opt(self.priority.as_ref()),
+            17 => out.choice(self.code.as_ref()),
+            18 => out.many(&self.parameter),
+            19 => out.opt(self.subject.as_deref()),
+            20 => out.opt(self.encounter.as_deref()),
+            21 => out.choice(self.occurrence.as_ref()),
+            22 => out.opt(self.authored_on.as_ref()),
+            23 => out.opt(self.requester.as_deref()),
+            24 => out.opt(self.performer_type.as_deref()),
+            25 => out.opt(self.performer.as_deref()),
+            26 => out.many(&self.reason_code),
+            27 => out.many(&self.reason_reference),
+            28 => out.many(&self.insurance),
+            29 => out.many(&self.supporting_info),
+            30 => out.many(&self.note),
+            31 => out.many(&self.relevant_history),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `DeviceRequest.code[x]`.
 ///
 /// In JSON the element name carries the type (`codeReference`, `codeCodeableConcept`, ...).
@@ -740,6 +820,16 @@ impl crate::validate::Validate for DeviceRequestCode {
         match self {
             Self::Reference(x) => v.variant_ref("codeReference", x, &["Device"]),
             Self::CodeableConcept(x) => v.variant("codeCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DeviceRequestCode {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Reference(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -804,6 +894,17 @@ impl crate::validate::Validate for DeviceRequestOccurrence {
             Self::DateTime(x) => v.variant("occurrenceDateTime", x),
             Self::Period(x) => v.variant("occurrencePeriod", x),
             Self::Timing(x) => v.variant("occurrenceTiming", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DeviceRequestOccurrence {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Timing(v) => &**v,
         }
     }
 }
@@ -987,6 +1088,32 @@ impl crate::validate::Validate for DeviceRequestParameter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceRequestParameter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.choice(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `DeviceRequest.parameter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCodeableConcept`, `valueQuantity`, ...).
@@ -1055,6 +1182,18 @@ impl crate::validate::Validate for DeviceRequestParameterValue {
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Range(x) => v.variant("valueRange", x),
             Self::Boolean(x) => v.variant("valueBoolean", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DeviceRequestParameterValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Boolean(v) => v,
         }
     }
 }

@@ -518,6 +518,64 @@ impl DeviceUseStatement {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DeviceUseStatement {
+    fn fhir_type(&self) -> &'static str {
+        "DeviceUseStatement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("derivedFrom", crate::fhirpath::Card::Many),
+            ("timing", crate::fhirpath::Card::Choice),
+            ("recordedOn", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("device", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.based_on),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.opt(self.subject.as_deref()),
+            12 => out.many(&self.derived_from),
+            13 => out.choice(self.timing.as_ref()),
+            14 => out.opt(self.recorded_on.as_ref()),
+            15 => out.opt(self.source.as_deref()),
+            16 => out.opt(self.device.as_deref()),
+            17 => out.many(&self.reason_code),
+            18 => out.many(&self.reason_reference),
+            19 => out.opt(self.body_site.as_deref()),
+            20 => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `DeviceUseStatement.timing[x]`.
 ///
 /// In JSON the element name carries the type (`timingTiming`, `timingPeriod`, ...).
@@ -578,6 +636,17 @@ impl crate::validate::Validate for DeviceUseStatementTiming {
             Self::Timing(x) => v.variant("timingTiming", x),
             Self::Period(x) => v.variant("timingPeriod", x),
             Self::DateTime(x) => v.variant("timingDateTime", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DeviceUseStatementTiming {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Timing(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::DateTime(v) => v,
         }
     }
 }

@@ -554,6 +554,74 @@ impl DiagnosticReport {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DiagnosticReport {
+    fn fhir_type(&self) -> &'static str {
+        "DiagnosticReport"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("effective", crate::fhirpath::Card::Choice),
+            ("issued", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("resultsInterpreter", crate::fhirpath::Card::Many),
+            ("specimen", crate::fhirpath::Card::Many),
+            ("result", crate::fhirpath::Card::Many),
+            ("imagingStudy", crate::fhirpath::Card::Many),
+            ("media", crate::fhirpath::Card::Many),
+            ("conclusion", crate::fhirpath::Card::One),
+            ("conclusionCode", crate::fhirpath::Card::Many),
+            ("presentedForm", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.based_on),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.many(&self.category),
+            12 => out.opt(self.code.as_deref()),
+            13 => out.opt(self.subject.as_deref()),
+            14 => out.opt(self.encounter.as_deref()),
+            15 => out.choice(self.effective.as_ref()),
+            16 => out.opt(self.issued.as_ref()),
+            17 => out.many(&self.performer),
+            18 => out.many(&self.results_interpreter),
+            19 => out.many(&self.specimen),
+            20 => out.many(&self.result),
+            21 => out.many(&self.imaging_study),
+            22 => out.many(&self.media),
+            23 => out.opt(self.conclusion.as_ref()),
+            24 => out.many(&self.conclusion_code),
+            25 => out.many(&self.presented_form),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `DiagnosticReport.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -604,6 +672,16 @@ impl crate::validate::Validate for DiagnosticReportEffective {
         match self {
             Self::DateTime(x) => v.variant("effectiveDateTime", x),
             Self::Period(x) => v.variant("effectivePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for DiagnosticReportEffective {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -766,5 +844,31 @@ impl DiagnosticReportMedia {
     ) -> &mut Self {
         self.link = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DiagnosticReportMedia {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("comment", crate::fhirpath::Card::One),
+            ("link", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.comment.as_ref()),
+            4 => out.opt(self.link.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -449,6 +449,62 @@ impl DocumentManifest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DocumentManifest {
+    fn fhir_type(&self) -> &'static str {
+        "DocumentManifest"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("masterIdentifier", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::Many),
+            ("recipient", crate::fhirpath::Card::Many),
+            ("source", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("content", crate::fhirpath::Card::Many),
+            ("related", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.master_identifier.as_deref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.opt(self.type_.as_deref()),
+            12 => out.opt(self.subject.as_deref()),
+            13 => out.opt(self.created.as_ref()),
+            14 => out.many(&self.author),
+            15 => out.many(&self.recipient),
+            16 => out.opt(self.source.as_ref()),
+            17 => out.opt(self.description.as_ref()),
+            18 => out.many(&self.content),
+            19 => out.many(&self.related),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for DocumentManifest {
     const TYPE_NAME: &'static str = "DocumentManifest";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -582,5 +638,31 @@ impl crate::validate::Validate for DocumentManifestRelated {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("identifier", &self.identifier, 0);
         v.refs("ref", &self.ref_, 0, &[]);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DocumentManifestRelated {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("ref", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_deref()),
+            4 => out.opt(self.ref_.as_deref()),
+            _ => {}
+        }
     }
 }

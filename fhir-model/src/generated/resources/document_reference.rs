@@ -482,6 +482,70 @@ impl DocumentReference {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DocumentReference {
+    fn fhir_type(&self) -> &'static str {
+        "DocumentReference"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("masterIdentifier", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("docStatus", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::Many),
+            ("authenticator", crate::fhirpath::Card::One),
+            ("custodian", crate::fhirpath::Card::One),
+            ("relatesTo", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("securityLabel", crate::fhirpath::Card::Many),
+            ("content", crate::fhirpath::Card::Many),
+            ("context", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.master_identifier.as_deref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.opt(self.doc_status.as_ref()),
+            12 => out.opt(self.type_.as_deref()),
+            13 => out.many(&self.category),
+            14 => out.opt(self.subject.as_deref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.many(&self.author),
+            17 => out.opt(self.authenticator.as_deref()),
+            18 => out.opt(self.custodian.as_deref()),
+            19 => out.many(&self.relates_to),
+            20 => out.opt(self.description.as_ref()),
+            21 => out.many(&self.security_label),
+            22 => out.many(&self.content),
+            23 => out.opt(self.context.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for DocumentReference {
     const TYPE_NAME: &'static str = "DocumentReference";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -651,6 +715,32 @@ impl DocumentReferenceRelatesTo {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DocumentReferenceRelatesTo {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("target", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.target.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Document referenced
 ///
 /// The document and format referenced. There may be multiple content element repetitions, each with a different format.
@@ -769,6 +859,32 @@ impl DocumentReferenceContent {
         DocumentReferenceContent {
             attachment: Some(Box::new(attachment)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DocumentReferenceContent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("attachment", crate::fhirpath::Card::One),
+            ("format", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.attachment.as_deref()),
+            4 => out.opt(self.format.as_deref()),
+            _ => {}
         }
     }
 }
@@ -953,5 +1069,41 @@ impl DocumentReferenceContext {
     >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
         self.source_patient_info = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for DocumentReferenceContext {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("encounter", crate::fhirpath::Card::Many),
+            ("event", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("facilityType", crate::fhirpath::Card::One),
+            ("practiceSetting", crate::fhirpath::Card::One),
+            ("sourcePatientInfo", crate::fhirpath::Card::One),
+            ("related", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.encounter),
+            4 => out.many(&self.event),
+            5 => out.opt(self.period.as_deref()),
+            6 => out.opt(self.facility_type.as_deref()),
+            7 => out.opt(self.practice_setting.as_deref()),
+            8 => out.opt(self.source_patient_info.as_deref()),
+            9 => out.many(&self.related),
+            _ => {}
+        }
     }
 }

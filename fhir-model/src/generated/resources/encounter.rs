@@ -524,6 +524,84 @@ impl Encounter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Encounter {
+    fn fhir_type(&self) -> &'static str {
+        "Encounter"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusHistory", crate::fhirpath::Card::Many),
+            ("class", crate::fhirpath::Card::One),
+            ("classHistory", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::Many),
+            ("serviceType", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("episodeOfCare", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("participant", crate::fhirpath::Card::Many),
+            ("appointment", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("length", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("diagnosis", crate::fhirpath::Card::Many),
+            ("account", crate::fhirpath::Card::Many),
+            ("hospitalization", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::Many),
+            ("serviceProvider", crate::fhirpath::Card::One),
+            ("partOf", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.many(&self.status_history),
+            11 => out.opt(self.class.as_deref()),
+            12 => out.many(&self.class_history),
+            13 => out.many(&self.type_),
+            14 => out.opt(self.service_type.as_deref()),
+            15 => out.opt(self.priority.as_deref()),
+            16 => out.opt(self.subject.as_deref()),
+            17 => out.many(&self.episode_of_care),
+            18 => out.many(&self.based_on),
+            19 => out.many(&self.participant),
+            20 => out.many(&self.appointment),
+            21 => out.opt(self.period.as_deref()),
+            22 => out.opt(self.length.as_deref()),
+            23 => out.many(&self.reason_code),
+            24 => out.many(&self.reason_reference),
+            25 => out.many(&self.diagnosis),
+            26 => out.many(&self.account),
+            27 => out.opt(self.hospitalization.as_deref()),
+            28 => out.many(&self.location),
+            29 => out.opt(self.service_provider.as_deref()),
+            30 => out.opt(self.part_of.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Encounter {
     const TYPE_NAME: &'static str = "Encounter";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -682,6 +760,32 @@ impl EncounterStatusHistory {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EncounterStatusHistory {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.status.as_ref()),
+            4 => out.opt(self.period.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// List of past encounter classes
 ///
 /// The class history permits the tracking of the encounters transitions without needing to go  through the resource history.  This would be used for a case where an admission starts of as an emergency encounter, then transitions into an inpatient scenario. Doing this and not restarting a new encounter ensures that any lab/diagnostic results can more easily follow the patient and not require re-processing and not get lost or cancelled during a kind of discharge from emergency to inpatient.
@@ -804,6 +908,32 @@ impl EncounterClassHistory {
             class: Some(Box::new(class)),
             period: Some(Box::new(period)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EncounterClassHistory {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("class", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.class.as_deref()),
+            4 => out.opt(self.period.as_deref()),
+            _ => {}
         }
     }
 }
@@ -951,6 +1081,34 @@ impl EncounterParticipant {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EncounterParticipant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("individual", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.type_),
+            4 => out.opt(self.period.as_deref()),
+            5 => out.opt(self.individual.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// The list of diagnosis relevant to this encounter
 ///
 /// The list of diagnosis relevant to this encounter.
@@ -1092,6 +1250,34 @@ impl EncounterDiagnosis {
     ) -> &mut Self {
         self.condition = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EncounterDiagnosis {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("rank", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.condition.as_deref()),
+            4 => out.opt(self.use_.as_deref()),
+            5 => out.opt(self.rank.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1311,6 +1497,46 @@ impl EncounterHospitalization {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EncounterHospitalization {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("preAdmissionIdentifier", crate::fhirpath::Card::One),
+            ("origin", crate::fhirpath::Card::One),
+            ("admitSource", crate::fhirpath::Card::One),
+            ("reAdmission", crate::fhirpath::Card::One),
+            ("dietPreference", crate::fhirpath::Card::Many),
+            ("specialCourtesy", crate::fhirpath::Card::Many),
+            ("specialArrangement", crate::fhirpath::Card::Many),
+            ("destination", crate::fhirpath::Card::One),
+            ("dischargeDisposition", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.pre_admission_identifier.as_deref()),
+            4 => out.opt(self.origin.as_deref()),
+            5 => out.opt(self.admit_source.as_deref()),
+            6 => out.opt(self.re_admission.as_deref()),
+            7 => out.many(&self.diet_preference),
+            8 => out.many(&self.special_courtesy),
+            9 => out.many(&self.special_arrangement),
+            10 => out.opt(self.destination.as_deref()),
+            11 => out.opt(self.discharge_disposition.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// List of locations where the patient has been
 ///
 /// List of locations where  the patient has been during this encounter.
@@ -1462,5 +1688,35 @@ impl EncounterLocation {
     ) -> &mut Self {
         self.location = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EncounterLocation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("physicalType", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.location.as_deref()),
+            4 => out.opt(self.status.as_ref()),
+            5 => out.opt(self.physical_type.as_deref()),
+            6 => out.opt(self.period.as_deref()),
+            _ => {}
+        }
     }
 }

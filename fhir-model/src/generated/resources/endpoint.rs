@@ -399,6 +399,60 @@ impl Endpoint {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Endpoint {
+    fn fhir_type(&self) -> &'static str {
+        "Endpoint"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("connectionType", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("managingOrganization", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("payloadType", crate::fhirpath::Card::Many),
+            ("payloadMimeType", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::One),
+            ("header", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.connection_type.as_deref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.managing_organization.as_deref()),
+            13 => out.many(&self.contact),
+            14 => out.opt(self.period.as_deref()),
+            15 => out.many(&self.payload_type),
+            16 => out.many(&self.payload_mime_type),
+            17 => out.opt(self.address.as_ref()),
+            18 => out.many(&self.header),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Endpoint {
     const TYPE_NAME: &'static str = "Endpoint";
     fn id(&self) -> Option<&crate::primitives::Id> {

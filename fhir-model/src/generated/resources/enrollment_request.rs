@@ -315,6 +315,52 @@ impl EnrollmentRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EnrollmentRequest {
+    fn fhir_type(&self) -> &'static str {
+        "EnrollmentRequest"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("insurer", crate::fhirpath::Card::One),
+            ("provider", crate::fhirpath::Card::One),
+            ("candidate", crate::fhirpath::Card::One),
+            ("coverage", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.created.as_ref()),
+            11 => out.opt(self.insurer.as_deref()),
+            12 => out.opt(self.provider.as_deref()),
+            13 => out.opt(self.candidate.as_deref()),
+            14 => out.opt(self.coverage.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for EnrollmentRequest {
     const TYPE_NAME: &'static str = "EnrollmentRequest";
     fn id(&self) -> Option<&crate::primitives::Id> {

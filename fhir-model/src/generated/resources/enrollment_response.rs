@@ -323,6 +323,54 @@ impl EnrollmentResponse {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EnrollmentResponse {
+    fn fhir_type(&self) -> &'static str {
+        "EnrollmentResponse"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("disposition", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("organization", crate::fhirpath::Card::One),
+            ("requestProvider", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.request.as_deref()),
+            11 => out.opt(self.outcome.as_ref()),
+            12 => out.opt(self.disposition.as_ref()),
+            13 => out.opt(self.created.as_ref()),
+            14 => out.opt(self.organization.as_deref()),
+            15 => out.opt(self.request_provider.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for EnrollmentResponse {
     const TYPE_NAME: &'static str = "EnrollmentResponse";
     fn id(&self) -> Option<&crate::primitives::Id> {

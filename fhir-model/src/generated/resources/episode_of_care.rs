@@ -409,6 +409,62 @@ impl EpisodeOfCare {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EpisodeOfCare {
+    fn fhir_type(&self) -> &'static str {
+        "EpisodeOfCare"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusHistory", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::Many),
+            ("diagnosis", crate::fhirpath::Card::Many),
+            ("patient", crate::fhirpath::Card::One),
+            ("managingOrganization", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("referralRequest", crate::fhirpath::Card::Many),
+            ("careManager", crate::fhirpath::Card::One),
+            ("team", crate::fhirpath::Card::Many),
+            ("account", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.many(&self.status_history),
+            11 => out.many(&self.type_),
+            12 => out.many(&self.diagnosis),
+            13 => out.opt(self.patient.as_deref()),
+            14 => out.opt(self.managing_organization.as_deref()),
+            15 => out.opt(self.period.as_deref()),
+            16 => out.many(&self.referral_request),
+            17 => out.opt(self.care_manager.as_deref()),
+            18 => out.many(&self.team),
+            19 => out.many(&self.account),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for EpisodeOfCare {
     const TYPE_NAME: &'static str = "EpisodeOfCare";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -567,6 +623,32 @@ impl EpisodeOfCareStatusHistory {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EpisodeOfCareStatusHistory {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.status.as_ref()),
+            4 => out.opt(self.period.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// The list of diagnosis relevant to this episode of care
 ///
 /// The list of diagnosis relevant to this episode of care.
@@ -708,5 +790,33 @@ impl EpisodeOfCareDiagnosis {
     ) -> &mut Self {
         self.condition = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for EpisodeOfCareDiagnosis {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::One),
+            ("rank", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.condition.as_deref()),
+            4 => out.opt(self.role.as_deref()),
+            5 => out.opt(self.rank.as_ref()),
+            _ => {}
+        }
     }
 }

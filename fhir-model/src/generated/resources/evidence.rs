@@ -585,6 +585,94 @@ impl Evidence {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Evidence {
+    fn fhir_type(&self) -> &'static str {
+        "Evidence"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("shortTitle", crate::fhirpath::Card::One),
+            ("subtitle", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::Many),
+            ("editor", crate::fhirpath::Card::Many),
+            ("reviewer", crate::fhirpath::Card::Many),
+            ("endorser", crate::fhirpath::Card::Many),
+            ("relatedArtifact", crate::fhirpath::Card::Many),
+            ("exposureBackground", crate::fhirpath::Card::One),
+            ("exposureVariant", crate::fhirpath::Card::Many),
+            ("outcome", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.short_title.as_ref()),
+            14 => out.opt(self.subtitle.as_ref()),
+            15 => out.opt(self.status.as_ref()),
+            16 => out.opt(self.date.as_ref()),
+            17 => out.opt(self.publisher.as_ref()),
+            18 => out.many(&self.contact),
+            19 => out.opt(self.description.as_ref()),
+            20 => out.many(&self.note),
+            21 => out.many(&self.use_context),
+            22 => out.many(&self.jurisdiction),
+            23 => out.opt(self.copyright.as_ref()),
+            24 => out.opt(self.approval_date.as_ref()),
+            25 => out.opt(self.last_review_date.as_ref()),
+            26 => out.opt(self.effective_period.as_deref()),
+            27 => out.many(&self.topic),
+            28 => out.many(&self.author),
+            29 => out.many(&self.editor),
+            30 => out.many(&self.reviewer),
+            31 => out.many(&self.endorser),
+            32 => out.many(&self.related_artifact),
+            33 => out.opt(self.exposure_background.as_deref()),
+            34 => out.many(&self.exposure_variant),
+            35 => out.many(&self.outcome),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Evidence {
     const TYPE_NAME: &'static str = "Evidence";
     fn id(&self) -> Option<&crate::primitives::Id> {

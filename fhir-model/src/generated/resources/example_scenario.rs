@@ -410,6 +410,72 @@ impl ExampleScenario {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenario {
+    fn fhir_type(&self) -> &'static str {
+        "ExampleScenario"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("copyright", crate::fhirpath::Card::One),
+            ("purpose", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::Many),
+            ("instance", crate::fhirpath::Card::Many),
+            ("process", crate::fhirpath::Card::Many),
+            ("workflow", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.experimental.as_ref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.publisher.as_ref()),
+            16 => out.many(&self.contact),
+            17 => out.many(&self.use_context),
+            18 => out.many(&self.jurisdiction),
+            19 => out.opt(self.copyright.as_ref()),
+            20 => out.opt(self.purpose.as_ref()),
+            21 => out.many(&self.actor),
+            22 => out.many(&self.instance),
+            23 => out.many(&self.process),
+            24 => out.many(&self.workflow),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ExampleScenario {
     const TYPE_NAME: &'static str = "ExampleScenario";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -593,6 +659,36 @@ impl ExampleScenarioActor {
             actor_id: Some(crate::Primitive::new(actor_id)),
             type_: Some(crate::Primitive::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioActor {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("actorId", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.actor_id.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.description.as_ref()),
+            _ => {}
         }
     }
 }
@@ -783,6 +879,40 @@ impl ExampleScenarioInstance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioInstance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("resourceId", crate::fhirpath::Card::One),
+            ("resourceType", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::Many),
+            ("containedInstance", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.resource_id.as_ref()),
+            4 => out.opt(self.resource_type.as_ref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.description.as_ref()),
+            7 => out.many(&self.version),
+            8 => out.many(&self.contained_instance),
+            _ => {}
+        }
+    }
+}
+
 /// A specific version of the resource
 ///
 /// A specific version of the resource.
@@ -919,6 +1049,32 @@ impl ExampleScenarioInstanceVersion {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioInstanceVersion {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("versionId", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.version_id.as_ref()),
+            4 => out.opt(self.description.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Resources contained in the instance
 ///
 /// Resources contained in the instance (e.g. the observations contained in a bundle).
@@ -1044,6 +1200,32 @@ impl ExampleScenarioInstanceContainedInstance {
         ExampleScenarioInstanceContainedInstance {
             resource_id: Some(crate::Primitive::new(resource_id)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioInstanceContainedInstance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("resourceId", crate::fhirpath::Card::One),
+            ("versionId", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.resource_id.as_ref()),
+            4 => out.opt(self.version_id.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1221,6 +1403,38 @@ impl ExampleScenarioProcess {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioProcess {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("title", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("preConditions", crate::fhirpath::Card::One),
+            ("postConditions", crate::fhirpath::Card::One),
+            ("step", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.title.as_ref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.opt(self.pre_conditions.as_ref()),
+            6 => out.opt(self.post_conditions.as_ref()),
+            7 => out.many(&self.step),
+            _ => {}
+        }
+    }
+}
+
 /// Each step of the process
 ///
 /// Each step of the process.
@@ -1349,6 +1563,36 @@ impl crate::validate::Validate for ExampleScenarioProcessStep {
         v.field("pause", &self.pause, 0);
         v.field("operation", &self.operation, 0);
         v.field("alternative", &self.alternative, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioProcessStep {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("process", crate::fhirpath::Card::Many),
+            ("pause", crate::fhirpath::Card::One),
+            ("operation", crate::fhirpath::Card::One),
+            ("alternative", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.process),
+            4 => out.opt(self.pause.as_ref()),
+            5 => out.opt(self.operation.as_deref()),
+            6 => out.many(&self.alternative),
+            _ => {}
+        }
     }
 }
 
@@ -1598,6 +1842,48 @@ impl ExampleScenarioProcessStepOperation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioProcessStepOperation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("number", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("initiator", crate::fhirpath::Card::One),
+            ("receiver", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("initiatorActive", crate::fhirpath::Card::One),
+            ("receiverActive", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::One),
+            ("response", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.number.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.initiator.as_ref()),
+            7 => out.opt(self.receiver.as_ref()),
+            8 => out.opt(self.description.as_ref()),
+            9 => out.opt(self.initiator_active.as_ref()),
+            10 => out.opt(self.receiver_active.as_ref()),
+            11 => out.opt(self.request.as_deref()),
+            12 => out.opt(self.response.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Alternate non-typical step action
 ///
 /// Indicates an alternative step that can be taken instead of the operations on the base step in exceptional/atypical circumstances.
@@ -1733,6 +2019,34 @@ impl ExampleScenarioProcessStepAlternative {
         ExampleScenarioProcessStepAlternative {
             title: Some(crate::Primitive::new(title)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExampleScenarioProcessStepAlternative {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("title", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("step", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.title.as_ref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.many(&self.step),
+            _ => {}
         }
     }
 }

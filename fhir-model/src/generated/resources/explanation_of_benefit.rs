@@ -859,6 +859,124 @@ impl ExplanationOfBenefit {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefit {
+    fn fhir_type(&self) -> &'static str {
+        "ExplanationOfBenefit"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("subType", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("billablePeriod", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("enterer", crate::fhirpath::Card::One),
+            ("insurer", crate::fhirpath::Card::One),
+            ("provider", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("fundsReserveRequested", crate::fhirpath::Card::One),
+            ("fundsReserve", crate::fhirpath::Card::One),
+            ("related", crate::fhirpath::Card::Many),
+            ("prescription", crate::fhirpath::Card::One),
+            ("originalPrescription", crate::fhirpath::Card::One),
+            ("payee", crate::fhirpath::Card::One),
+            ("referral", crate::fhirpath::Card::One),
+            ("facility", crate::fhirpath::Card::One),
+            ("claim", crate::fhirpath::Card::One),
+            ("claimResponse", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("disposition", crate::fhirpath::Card::One),
+            ("preAuthRef", crate::fhirpath::Card::Many),
+            ("preAuthRefPeriod", crate::fhirpath::Card::Many),
+            ("careTeam", crate::fhirpath::Card::Many),
+            ("supportingInfo", crate::fhirpath::Card::Many),
+            ("diagnosis", crate::fhirpath::Card::Many),
+            ("procedure", crate::fhirpath::Card::Many),
+            ("precedence", crate::fhirpath::Card::One),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("accident", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::Many),
+            ("addItem", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("total", crate::fhirpath::Card::Many),
+            ("payment", crate::fhirpath::Card::One),
+            ("formCode", crate::fhirpath::Card::One),
+            ("form", crate::fhirpath::Card::One),
+            ("processNote", crate::fhirpath::Card::Many),
+            ("benefitPeriod", crate::fhirpath::Card::One),
+            ("benefitBalance", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.type_.as_deref()),
+            11 => out.opt(self.sub_type.as_deref()),
+            12 => out.opt(self.use_.as_ref()),
+            13 => out.opt(self.patient.as_deref()),
+            14 => out.opt(self.billable_period.as_deref()),
+            15 => out.opt(self.created.as_ref()),
+            16 => out.opt(self.enterer.as_deref()),
+            17 => out.opt(self.insurer.as_deref()),
+            18 => out.opt(self.provider.as_deref()),
+            19 => out.opt(self.priority.as_deref()),
+            20 => out.opt(self.funds_reserve_requested.as_deref()),
+            21 => out.opt(self.funds_reserve.as_deref()),
+            22 => out.many(&self.related),
+            23 => out.opt(self.prescription.as_deref()),
+            24 => out.opt(self.original_prescription.as_deref()),
+            25 => out.opt(self.payee.as_deref()),
+            26 => out.opt(self.referral.as_deref()),
+            27 => out.opt(self.facility.as_deref()),
+            28 => out.opt(self.claim.as_deref()),
+            29 => out.opt(self.claim_response.as_deref()),
+            30 => out.opt(self.outcome.as_ref()),
+            31 => out.opt(self.disposition.as_ref()),
+            32 => out.many(&self.pre_auth_ref),
+            33 => out.many(&self.pre_auth_ref_period),
+            34 => out.many(&self.care_team),
+            35 => out.many(&self.supporting_info),
+            36 => out.many(&self.diagnosis),
+            37 => out.many(&self.procedure),
+            38 => out.opt(self.precedence.as_ref()),
+            39 => out.many(&self.insurance),
+            40 => out.opt(self.accident.as_deref()),
+            41 => out.many(&self.item),
+            42 => out.many(&self.add_item),
+            43 => out.many(&self.adjudication),
+            44 => out.many(&self.total),
+            45 => out.opt(self.payment.as_deref()),
+            46 => out.opt(self.form_code.as_deref()),
+            47 => out.opt(self.form.as_deref()),
+            48 => out.many(&self.process_note),
+            49 => out.opt(self.benefit_period.as_deref()),
+            50 => out.many(&self.benefit_balance),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ExplanationOfBenefit {
     const TYPE_NAME: &'static str = "ExplanationOfBenefit";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -1016,6 +1134,34 @@ impl ExplanationOfBenefitRelated {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitRelated {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("claim", crate::fhirpath::Card::One),
+            ("relationship", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.claim.as_deref()),
+            4 => out.opt(self.relationship.as_deref()),
+            5 => out.opt(self.reference.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Recipient of benefits payable
 ///
 /// The party to be reimbursed for cost of the products and services according to the terms of the policy.
@@ -1164,6 +1310,32 @@ impl ExplanationOfBenefitPayee {
     ) -> &mut Self {
         self.party = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitPayee {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("party", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.party.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1351,6 +1523,38 @@ impl ExplanationOfBenefitCareTeam {
     ) -> &mut Self {
         self.provider = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitCareTeam {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("provider", crate::fhirpath::Card::One),
+            ("responsible", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::One),
+            ("qualification", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.provider.as_deref()),
+            5 => out.opt(self.responsible.as_ref()),
+            6 => out.opt(self.role.as_deref()),
+            7 => out.opt(self.qualification.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1619,6 +1823,40 @@ impl ExplanationOfBenefitSupportingInfo {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitSupportingInfo {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("timing", crate::fhirpath::Card::Choice),
+            ("value", crate::fhirpath::Card::Choice),
+            ("reason", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.category.as_deref()),
+            5 => out.opt(self.code.as_deref()),
+            6 => out.choice(self.timing.as_ref()),
+            7 => out.choice(self.value.as_ref()),
+            8 => out.opt(self.reason.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.supportingInfo.timing[x]`.
 ///
 /// In JSON the element name carries the type (`timingDate`, `timingPeriod`, ...).
@@ -1667,6 +1905,16 @@ impl crate::validate::Validate for ExplanationOfBenefitSupportingInfoTiming {
         match self {
             Self::Date(x) => v.variant("timingDate", x),
             Self::Period(x) => v.variant("timingPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitSupportingInfoTiming {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -1749,6 +1997,19 @@ impl crate::validate::Validate for ExplanationOfBenefitSupportingInfoValue {
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Attachment(x) => v.variant("valueAttachment", x),
             Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitSupportingInfoValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Boolean(v) => v,
+            Self::String(v) => v,
+            Self::Quantity(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1932,6 +2193,38 @@ impl ExplanationOfBenefitDiagnosis {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitDiagnosis {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("diagnosis", crate::fhirpath::Card::Choice),
+            ("type", crate::fhirpath::Card::Many),
+            ("onAdmission", crate::fhirpath::Card::One),
+            ("packageCode", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.choice(self.diagnosis.as_ref()),
+            5 => out.many(&self.type_),
+            6 => out.opt(self.on_admission.as_deref()),
+            7 => out.opt(self.package_code.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.diagnosis.diagnosis[x]`.
 ///
 /// In JSON the element name carries the type (`diagnosisCodeableConcept`, `diagnosisReference`, ...).
@@ -1982,6 +2275,16 @@ impl crate::validate::Validate for ExplanationOfBenefitDiagnosisDiagnosis {
         match self {
             Self::CodeableConcept(x) => v.variant("diagnosisCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("diagnosisReference", x, &["Condition"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitDiagnosisDiagnosis {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2175,6 +2478,38 @@ impl ExplanationOfBenefitProcedure {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitProcedure {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("date", crate::fhirpath::Card::One),
+            ("procedure", crate::fhirpath::Card::Choice),
+            ("udi", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.many(&self.type_),
+            5 => out.opt(self.date.as_ref()),
+            6 => out.choice(self.procedure.as_ref()),
+            7 => out.many(&self.udi),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.procedure.procedure[x]`.
 ///
 /// In JSON the element name carries the type (`procedureCodeableConcept`, `procedureReference`, ...).
@@ -2225,6 +2560,16 @@ impl crate::validate::Validate for ExplanationOfBenefitProcedureProcedure {
         match self {
             Self::CodeableConcept(x) => v.variant("procedureCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("procedureReference", x, &["Procedure"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitProcedureProcedure {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2387,6 +2732,34 @@ impl ExplanationOfBenefitInsurance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitInsurance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("focal", crate::fhirpath::Card::One),
+            ("coverage", crate::fhirpath::Card::One),
+            ("preAuthRef", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.focal.as_ref()),
+            4 => out.opt(self.coverage.as_deref()),
+            5 => out.many(&self.pre_auth_ref),
+            _ => {}
+        }
+    }
+}
+
 /// Details of the event
 ///
 /// Details of a accident which resulted in injuries which required the products and services listed in the claim.
@@ -2524,6 +2897,34 @@ impl crate::validate::Validate for ExplanationOfBenefitAccident {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitAccident {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("date", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.date.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.choice(self.location.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.accident.location[x]`.
 ///
 /// In JSON the element name carries the type (`locationAddress`, `locationReference`, ...).
@@ -2572,6 +2973,16 @@ impl crate::validate::Validate for ExplanationOfBenefitAccidentLocation {
         match self {
             Self::Address(x) => v.variant("locationAddress", x),
             Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitAccidentLocation {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Address(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -3075,6 +3486,74 @@ impl ExplanationOfBenefitItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("careTeamSequence", crate::fhirpath::Card::Many),
+            ("diagnosisSequence", crate::fhirpath::Card::Many),
+            ("procedureSequence", crate::fhirpath::Card::Many),
+            ("informationSequence", crate::fhirpath::Card::Many),
+            ("revenue", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("serviced", crate::fhirpath::Card::Choice),
+            ("location", crate::fhirpath::Card::Choice),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("udi", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("subSite", crate::fhirpath::Card::Many),
+            ("encounter", crate::fhirpath::Card::Many),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.many(&self.care_team_sequence),
+            5 => out.many(&self.diagnosis_sequence),
+            6 => out.many(&self.procedure_sequence),
+            7 => out.many(&self.information_sequence),
+            8 => out.opt(self.revenue.as_deref()),
+            9 => out.opt(self.category.as_deref()),
+            10 => out.opt(self.product_or_service.as_deref()),
+            11 => out.many(&self.modifier),
+            12 => out.many(&self.program_code),
+            13 => out.choice(self.serviced.as_ref()),
+            14 => out.choice(self.location.as_ref()),
+            15 => out.opt(self.quantity.as_deref()),
+            16 => out.opt(self.unit_price.as_deref()),
+            17 => out.opt(self.factor.as_ref()),
+            18 => out.opt(self.net.as_deref()),
+            19 => out.many(&self.udi),
+            20 => out.opt(self.body_site.as_deref()),
+            21 => out.many(&self.sub_site),
+            22 => out.many(&self.encounter),
+            23 => out.many(&self.note_number),
+            24 => out.many(&self.adjudication),
+            25 => out.many(&self.detail),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.item.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -3123,6 +3602,16 @@ impl crate::validate::Validate for ExplanationOfBenefitItemServiced {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitItemServiced {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -3185,6 +3674,17 @@ impl crate::validate::Validate for ExplanationOfBenefitItemLocation {
             Self::CodeableConcept(x) => v.variant("locationCodeableConcept", x),
             Self::Address(x) => v.variant("locationAddress", x),
             Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitItemLocation {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Address(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -3329,6 +3829,36 @@ impl ExplanationOfBenefitItemAdjudication {
         ExplanationOfBenefitItemAdjudication {
             category: Some(Box::new(category)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitItemAdjudication {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("reason", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.reason.as_deref()),
+            5 => out.opt(self.amount.as_deref()),
+            6 => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }
@@ -3604,6 +4134,56 @@ impl ExplanationOfBenefitItemDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitItemDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("revenue", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("udi", crate::fhirpath::Card::Many),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("subDetail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.revenue.as_deref()),
+            5 => out.opt(self.category.as_deref()),
+            6 => out.opt(self.product_or_service.as_deref()),
+            7 => out.many(&self.modifier),
+            8 => out.many(&self.program_code),
+            9 => out.opt(self.quantity.as_deref()),
+            10 => out.opt(self.unit_price.as_deref()),
+            11 => out.opt(self.factor.as_ref()),
+            12 => out.opt(self.net.as_deref()),
+            13 => out.many(&self.udi),
+            14 => out.many(&self.note_number),
+            15 => out.many(&self.adjudication),
+            16 => out.many(&self.sub_detail),
+            _ => {}
+        }
+    }
+}
+
 /// Additional items
 ///
 /// Third-tier of goods and services.
@@ -3862,6 +4442,54 @@ impl ExplanationOfBenefitItemDetailSubDetail {
     ) -> &mut Self {
         self.udi.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitItemDetailSubDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("revenue", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("udi", crate::fhirpath::Card::Many),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.opt(self.revenue.as_deref()),
+            5 => out.opt(self.category.as_deref()),
+            6 => out.opt(self.product_or_service.as_deref()),
+            7 => out.many(&self.modifier),
+            8 => out.many(&self.program_code),
+            9 => out.opt(self.quantity.as_deref()),
+            10 => out.opt(self.unit_price.as_deref()),
+            11 => out.opt(self.factor.as_ref()),
+            12 => out.opt(self.net.as_deref()),
+            13 => out.many(&self.udi),
+            14 => out.many(&self.note_number),
+            15 => out.many(&self.adjudication),
+            _ => {}
+        }
     }
 }
 
@@ -4273,6 +4901,64 @@ impl ExplanationOfBenefitAddItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitAddItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("itemSequence", crate::fhirpath::Card::Many),
+            ("detailSequence", crate::fhirpath::Card::Many),
+            ("subDetailSequence", crate::fhirpath::Card::Many),
+            ("provider", crate::fhirpath::Card::Many),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("programCode", crate::fhirpath::Card::Many),
+            ("serviced", crate::fhirpath::Card::Choice),
+            ("location", crate::fhirpath::Card::Choice),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("subSite", crate::fhirpath::Card::Many),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("detail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.item_sequence),
+            4 => out.many(&self.detail_sequence),
+            5 => out.many(&self.sub_detail_sequence),
+            6 => out.many(&self.provider),
+            7 => out.opt(self.product_or_service.as_deref()),
+            8 => out.many(&self.modifier),
+            9 => out.many(&self.program_code),
+            10 => out.choice(self.serviced.as_ref()),
+            11 => out.choice(self.location.as_ref()),
+            12 => out.opt(self.quantity.as_deref()),
+            13 => out.opt(self.unit_price.as_deref()),
+            14 => out.opt(self.factor.as_ref()),
+            15 => out.opt(self.net.as_deref()),
+            16 => out.opt(self.body_site.as_deref()),
+            17 => out.many(&self.sub_site),
+            18 => out.many(&self.note_number),
+            19 => out.many(&self.adjudication),
+            20 => out.many(&self.detail),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.addItem.serviced[x]`.
 ///
 /// In JSON the element name carries the type (`servicedDate`, `servicedPeriod`, ...).
@@ -4321,6 +5007,16 @@ impl crate::validate::Validate for ExplanationOfBenefitAddItemServiced {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitAddItemServiced {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Date(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -4383,6 +5079,17 @@ impl crate::validate::Validate for ExplanationOfBenefitAddItemLocation {
             Self::CodeableConcept(x) => v.variant("locationCodeableConcept", x),
             Self::Address(x) => v.variant("locationAddress", x),
             Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitAddItemLocation {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Address(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -4591,6 +5298,46 @@ impl ExplanationOfBenefitAddItemDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitAddItemDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+            ("subDetail", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.product_or_service.as_deref()),
+            4 => out.many(&self.modifier),
+            5 => out.opt(self.quantity.as_deref()),
+            6 => out.opt(self.unit_price.as_deref()),
+            7 => out.opt(self.factor.as_ref()),
+            8 => out.opt(self.net.as_deref()),
+            9 => out.many(&self.note_number),
+            10 => out.many(&self.adjudication),
+            11 => out.many(&self.sub_detail),
+            _ => {}
+        }
+    }
+}
+
 /// Insurer added line items
 ///
 /// The third-tier service adjudications for payor added services.
@@ -4785,6 +5532,44 @@ impl ExplanationOfBenefitAddItemDetailSubDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitAddItemDetailSubDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("productOrService", crate::fhirpath::Card::One),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("unitPrice", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("net", crate::fhirpath::Card::One),
+            ("noteNumber", crate::fhirpath::Card::Many),
+            ("adjudication", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.product_or_service.as_deref()),
+            4 => out.many(&self.modifier),
+            5 => out.opt(self.quantity.as_deref()),
+            6 => out.opt(self.unit_price.as_deref()),
+            7 => out.opt(self.factor.as_ref()),
+            8 => out.opt(self.net.as_deref()),
+            9 => out.many(&self.note_number),
+            10 => out.many(&self.adjudication),
+            _ => {}
+        }
+    }
+}
+
 /// Adjudication totals
 ///
 /// Categorized monetary totals for the adjudication.
@@ -4907,6 +5692,32 @@ impl ExplanationOfBenefitTotal {
             category: Some(Box::new(category)),
             amount: Some(Box::new(amount)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitTotal {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.amount.as_deref()),
+            _ => {}
         }
     }
 }
@@ -5068,6 +5879,40 @@ impl crate::validate::Validate for ExplanationOfBenefitPayment {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitPayment {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("adjustment", crate::fhirpath::Card::One),
+            ("adjustmentReason", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.adjustment.as_deref()),
+            5 => out.opt(self.adjustment_reason.as_deref()),
+            6 => out.opt(self.date.as_ref()),
+            7 => out.opt(self.amount.as_deref()),
+            8 => out.opt(self.identifier.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Note concerning adjudication
 ///
 /// A note that describes or explains adjudication results in a human readable form.
@@ -5200,6 +6045,36 @@ impl crate::validate::Validate for ExplanationOfBenefitProcessNote {
         v.field("type", &self.type_, 0);
         v.field("text", &self.text, 0);
         v.field("language", &self.language, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitProcessNote {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("number", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.number.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
+            5 => out.opt(self.text.as_ref()),
+            6 => out.opt(self.language.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -5387,6 +6262,44 @@ impl ExplanationOfBenefitBenefitBalance {
         ExplanationOfBenefitBenefitBalance {
             category: Some(Box::new(category)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitBenefitBalance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("excluded", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("network", crate::fhirpath::Card::One),
+            ("unit", crate::fhirpath::Card::One),
+            ("term", crate::fhirpath::Card::One),
+            ("financial", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.excluded.as_ref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.description.as_ref()),
+            7 => out.opt(self.network.as_deref()),
+            8 => out.opt(self.unit.as_deref()),
+            9 => out.opt(self.term.as_deref()),
+            10 => out.many(&self.financial),
+            _ => {}
         }
     }
 }
@@ -5603,6 +6516,34 @@ impl ExplanationOfBenefitBenefitBalanceFinancial {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ExplanationOfBenefitBenefitBalanceFinancial {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("allowed", crate::fhirpath::Card::Choice),
+            ("used", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.choice(self.allowed.as_ref()),
+            5 => out.choice(self.used.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.benefitBalance.financial.allowed[x]`.
 ///
 /// In JSON the element name carries the type (`allowedUnsignedInt`, `allowedString`, ...).
@@ -5667,6 +6608,17 @@ impl crate::validate::Validate for ExplanationOfBenefitBenefitBalanceFinancialAl
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitBenefitBalanceFinancialAllowed {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::UnsignedInt(v) => v,
+            Self::String(v) => v,
+            Self::Money(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `ExplanationOfBenefit.benefitBalance.financial.used[x]`.
 ///
 /// In JSON the element name carries the type (`usedUnsignedInt`, `usedMoney`, ...).
@@ -5717,6 +6669,16 @@ impl crate::validate::Validate for ExplanationOfBenefitBenefitBalanceFinancialUs
         match self {
             Self::UnsignedInt(x) => v.variant("usedUnsignedInt", x),
             Self::Money(x) => v.variant("usedMoney", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ExplanationOfBenefitBenefitBalanceFinancialUsed {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::UnsignedInt(v) => v,
+            Self::Money(v) => &**v,
         }
     }
 }

@@ -672,6 +672,74 @@ impl FamilyMemberHistory {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for FamilyMemberHistory {
+    fn fhir_type(&self) -> &'static str {
+        "FamilyMemberHistory"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("dataAbsentReason", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("relationship", crate::fhirpath::Card::One),
+            ("sex", crate::fhirpath::Card::One),
+            ("born", crate::fhirpath::Card::Choice),
+            ("age", crate::fhirpath::Card::Choice),
+            ("estimatedAge", crate::fhirpath::Card::One),
+            ("deceased", crate::fhirpath::Card::Choice),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates_canonical),
+            10 => out.many(&self.instantiates_uri),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.data_absent_reason.as_deref()),
+            13 => out.opt(self.patient.as_deref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.name.as_ref()),
+            16 => out.opt(self.relationship.as_deref()),
+            17 => out.opt(self.sex.as_deref()),
+            18 => out.choice(self.born.as_ref()),
+            19 => out.choice(self.age.as_ref()),
+            20 => out.opt(self.estimated_age.as_ref()),
+            21 => out.choice(self.deceased.as_ref()),
+            22 => out.many(&self.reason_code),
+            23 => out.many(&self.reason_reference),
+            24 => out.many(&self.note),
+            25 => out.many(&self.condition),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `FamilyMemberHistory.born[x]`.
 ///
 /// In JSON the element name carries the type (`bornPeriod`, `bornDate`, ...).
@@ -734,6 +802,17 @@ impl crate::validate::Validate for FamilyMemberHistoryBorn {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for FamilyMemberHistoryBorn {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Period(v) => &**v,
+            Self::Date(v) => v,
+            Self::String(v) => v,
+        }
+    }
+}
+
 /// Choice of types for `FamilyMemberHistory.age[x]`.
 ///
 /// In JSON the element name carries the type (`ageAge`, `ageRange`, ...).
@@ -792,6 +871,17 @@ impl crate::validate::Validate for FamilyMemberHistoryAge {
             Self::Age(x) => v.variant("ageAge", x),
             Self::Range(x) => v.variant("ageRange", x),
             Self::String(x) => v.variant("ageString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for FamilyMemberHistoryAge {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Age(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -876,6 +966,19 @@ impl crate::validate::Validate for FamilyMemberHistoryDeceased {
             Self::Range(x) => v.variant("deceasedRange", x),
             Self::Date(x) => v.variant("deceasedDate", x),
             Self::String(x) => v.variant("deceasedString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for FamilyMemberHistoryDeceased {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Boolean(v) => v,
+            Self::Age(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Date(v) => v,
+            Self::String(v) => v,
         }
     }
 }
@@ -1121,6 +1224,38 @@ impl FamilyMemberHistoryCondition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for FamilyMemberHistoryCondition {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("contributedToDeath", crate::fhirpath::Card::One),
+            ("onset", crate::fhirpath::Card::Choice),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.outcome.as_deref()),
+            5 => out.opt(self.contributed_to_death.as_ref()),
+            6 => out.choice(self.onset.as_ref()),
+            7 => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `FamilyMemberHistory.condition.onset[x]`.
 ///
 /// In JSON the element name carries the type (`onsetAge`, `onsetRange`, ...).
@@ -1189,6 +1324,18 @@ impl crate::validate::Validate for FamilyMemberHistoryConditionOnset {
             Self::Range(x) => v.variant("onsetRange", x),
             Self::Period(x) => v.variant("onsetPeriod", x),
             Self::String(x) => v.variant("onsetString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for FamilyMemberHistoryConditionOnset {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Age(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }

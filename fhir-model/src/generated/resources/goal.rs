@@ -516,6 +516,70 @@ impl Goal {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Goal {
+    fn fhir_type(&self) -> &'static str {
+        "Goal"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("lifecycleStatus", crate::fhirpath::Card::One),
+            ("achievementStatus", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("priority", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("start", crate::fhirpath::Card::Choice),
+            ("target", crate::fhirpath::Card::Many),
+            ("statusDate", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("expressedBy", crate::fhirpath::Card::One),
+            ("addresses", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("outcomeCode", crate::fhirpath::Card::Many),
+            ("outcomeReference", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.lifecycle_status.as_ref()),
+            10 => out.opt(self.achievement_status.as_deref()),
+            11 => out.many(&self.category),
+            12 => out.opt(self.priority.as_deref()),
+            13 => out.opt(self.description.as_deref()),
+            14 => out.opt(self.subject.as_deref()),
+            15 => out.choice(self.start.as_ref()),
+            16 => out.many(&self.target),
+            17 => out.opt(self.status_date.as_ref()),
+            18 => out.opt(self.status_reason.as_ref()),
+            19 => out.opt(self.expressed_by.as_deref()),
+            20 => out.many(&self.addresses),
+            21 => out.many(&self.note),
+            22 => out.many(&self.outcome_code),
+            23 => out.many(&self.outcome_reference),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Goal.start[x]`.
 ///
 /// In JSON the element name carries the type (`startDate`, `startCodeableConcept`, ...).
@@ -564,6 +628,16 @@ impl crate::validate::Validate for GoalStart {
         match self {
             Self::Date(x) => v.variant("startDate", x),
             Self::CodeableConcept(x) => v.variant("startCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for GoalStart {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Date(v) => v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -836,6 +910,34 @@ impl crate::validate::Validate for GoalTarget {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GoalTarget {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("measure", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::Choice),
+            ("due", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.measure.as_deref()),
+            4 => out.choice(self.detail.as_ref()),
+            5 => out.choice(self.due.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Goal.target.detail[x]`.
 ///
 /// In JSON the element name carries the type (`detailQuantity`, `detailRange`, ...).
@@ -938,6 +1040,21 @@ impl crate::validate::Validate for GoalTargetDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for GoalTargetDetail {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::String(v) => v,
+            Self::Boolean(v) => v,
+            Self::Integer(v) => v,
+            Self::Ratio(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `Goal.target.due[x]`.
 ///
 /// In JSON the element name carries the type (`dueDate`, `dueDuration`, ...).
@@ -986,6 +1103,16 @@ impl crate::validate::Validate for GoalTargetDue {
         match self {
             Self::Date(x) => v.variant("dueDate", x),
             Self::Duration(x) => v.variant("dueDuration", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for GoalTargetDue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Date(v) => v,
+            Self::Duration(v) => &**v,
         }
     }
 }

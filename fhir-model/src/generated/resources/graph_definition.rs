@@ -406,6 +406,68 @@ impl GraphDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GraphDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "GraphDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("start", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+            ("link", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.version.as_ref()),
+            10 => out.opt(self.name.as_ref()),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.experimental.as_ref()),
+            13 => out.opt(self.date.as_ref()),
+            14 => out.opt(self.publisher.as_ref()),
+            15 => out.many(&self.contact),
+            16 => out.opt(self.description.as_ref()),
+            17 => out.many(&self.use_context),
+            18 => out.many(&self.jurisdiction),
+            19 => out.opt(self.purpose.as_ref()),
+            20 => out.opt(self.start.as_ref()),
+            21 => out.opt(self.profile.as_ref()),
+            22 => out.many(&self.link),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for GraphDefinition {
     const TYPE_NAME: &'static str = "GraphDefinition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -592,6 +654,40 @@ impl crate::validate::Validate for GraphDefinitionLink {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GraphDefinitionLink {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("sliceName", crate::fhirpath::Card::One),
+            ("min", crate::fhirpath::Card::One),
+            ("max", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("target", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.path.as_ref()),
+            4 => out.opt(self.slice_name.as_ref()),
+            5 => out.opt(self.min.as_ref()),
+            6 => out.opt(self.max.as_ref()),
+            7 => out.opt(self.description.as_ref()),
+            8 => out.many(&self.target),
+            _ => {}
+        }
+    }
+}
+
 /// Potential target for the link
 ///
 /// Potential target for the link.
@@ -749,6 +845,38 @@ impl GraphDefinitionLinkTarget {
         GraphDefinitionLinkTarget {
             type_: Some(crate::Primitive::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GraphDefinitionLinkTarget {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("params", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+            ("compartment", crate::fhirpath::Card::Many),
+            ("link", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.params.as_ref()),
+            5 => out.opt(self.profile.as_ref()),
+            6 => out.many(&self.compartment),
+            7 => out.many(&self.link),
+            _ => {}
         }
     }
 }
@@ -932,6 +1060,38 @@ impl GraphDefinitionLinkTargetCompartment {
             code: Some(crate::Primitive::new(code)),
             rule: Some(crate::Primitive::new(rule)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GraphDefinitionLinkTargetCompartment {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("use", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("rule", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.use_.as_ref()),
+            4 => out.opt(self.code.as_ref()),
+            5 => out.opt(self.rule.as_ref()),
+            6 => out.opt(self.expression.as_ref()),
+            7 => out.opt(self.description.as_ref()),
+            _ => {}
         }
     }
 }

@@ -354,6 +354,58 @@ impl Group {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Group {
+    fn fhir_type(&self) -> &'static str {
+        "Group"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("actual", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("managingEntity", crate::fhirpath::Card::One),
+            ("characteristic", crate::fhirpath::Card::Many),
+            ("member", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.opt(self.type_.as_ref()),
+            11 => out.opt(self.actual.as_ref()),
+            12 => out.opt(self.code.as_deref()),
+            13 => out.opt(self.name.as_ref()),
+            14 => out.opt(self.quantity.as_ref()),
+            15 => out.opt(self.managing_entity.as_deref()),
+            16 => out.many(&self.characteristic),
+            17 => out.many(&self.member),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Group {
     const TYPE_NAME: &'static str = "Group";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -595,6 +647,36 @@ impl GroupCharacteristic {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GroupCharacteristic {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+            ("exclude", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.choice(self.value.as_ref()),
+            5 => out.opt(self.exclude.as_ref()),
+            6 => out.opt(self.period.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Group.characteristic.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCodeableConcept`, `valueBoolean`, ...).
@@ -673,6 +755,19 @@ impl crate::validate::Validate for GroupCharacteristicValue {
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Range(x) => v.variant("valueRange", x),
             Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for GroupCharacteristicValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Boolean(v) => v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -855,5 +950,33 @@ impl GroupMember {
     ) -> &mut Self {
         self.entity = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GroupMember {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("entity", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("inactive", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.entity.as_deref()),
+            4 => out.opt(self.period.as_deref()),
+            5 => out.opt(self.inactive.as_ref()),
+            _ => {}
+        }
     }
 }

@@ -519,6 +519,68 @@ impl GuidanceResponse {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for GuidanceResponse {
+    fn fhir_type(&self) -> &'static str {
+        "GuidanceResponse"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("requestIdentifier", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("module", crate::fhirpath::Card::Choice),
+            ("status", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("occurrenceDateTime", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("evaluationMessage", crate::fhirpath::Card::Many),
+            ("outputParameters", crate::fhirpath::Card::One),
+            ("result", crate::fhirpath::Card::One),
+            ("dataRequirement", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.request_identifier.as_deref()),
+            9 => out.many(&self.identifier),
+            10 => out.choice(self.module.as_ref()),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.subject.as_deref()),
+            13 => out.opt(self.encounter.as_deref()),
+            14 => out.opt(self.occurrence_date_time.as_ref()),
+            15 => out.opt(self.performer.as_deref()),
+            16 => out.many(&self.reason_code),
+            17 => out.many(&self.reason_reference),
+            18 => out.many(&self.note),
+            19 => out.many(&self.evaluation_message),
+            20 => out.opt(self.output_parameters.as_deref()),
+            21 => out.opt(self.result.as_deref()),
+            22 => out.many(&self.data_requirement),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `GuidanceResponse.module[x]`.
 ///
 /// In JSON the element name carries the type (`moduleUri`, `moduleCanonical`, ...).
@@ -579,6 +641,17 @@ impl crate::validate::Validate for GuidanceResponseModule {
             Self::Uri(x) => v.variant("moduleUri", x),
             Self::Canonical(x) => v.variant("moduleCanonical", x),
             Self::CodeableConcept(x) => v.variant("moduleCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for GuidanceResponseModule {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Uri(v) => v,
+            Self::Canonical(v) => v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }

@@ -520,6 +520,86 @@ impl HealthcareService {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for HealthcareService {
+    fn fhir_type(&self) -> &'static str {
+        "HealthcareService"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("providedBy", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::Many),
+            ("specialty", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+            ("extraDetails", crate::fhirpath::Card::One),
+            ("photo", crate::fhirpath::Card::One),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("coverageArea", crate::fhirpath::Card::Many),
+            ("serviceProvisionCode", crate::fhirpath::Card::Many),
+            ("eligibility", crate::fhirpath::Card::Many),
+            ("program", crate::fhirpath::Card::Many),
+            ("characteristic", crate::fhirpath::Card::Many),
+            ("communication", crate::fhirpath::Card::Many),
+            ("referralMethod", crate::fhirpath::Card::Many),
+            ("appointmentRequired", crate::fhirpath::Card::One),
+            ("availableTime", crate::fhirpath::Card::Many),
+            ("notAvailable", crate::fhirpath::Card::Many),
+            ("availabilityExceptions", crate::fhirpath::Card::One),
+            ("endpoint", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.opt(self.provided_by.as_deref()),
+            11 => out.many(&self.category),
+            12 => out.many(&self.type_),
+            13 => out.many(&self.specialty),
+            14 => out.many(&self.location),
+            15 => out.opt(self.name.as_ref()),
+            16 => out.opt(self.comment.as_ref()),
+            17 => out.opt(self.extra_details.as_ref()),
+            18 => out.opt(self.photo.as_deref()),
+            19 => out.many(&self.telecom),
+            20 => out.many(&self.coverage_area),
+            21 => out.many(&self.service_provision_code),
+            22 => out.many(&self.eligibility),
+            23 => out.many(&self.program),
+            24 => out.many(&self.characteristic),
+            25 => out.many(&self.communication),
+            26 => out.many(&self.referral_method),
+            27 => out.opt(self.appointment_required.as_ref()),
+            28 => out.many(&self.available_time),
+            29 => out.many(&self.not_available),
+            30 => out.opt(self.availability_exceptions.as_ref()),
+            31 => out.many(&self.endpoint),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for HealthcareService {
     const TYPE_NAME: &'static str = "HealthcareService";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -655,6 +735,32 @@ impl crate::validate::Validate for HealthcareServiceEligibility {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("code", &self.code, 0);
         v.field("comment", &self.comment, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for HealthcareServiceEligibility {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.comment.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -833,6 +939,36 @@ impl crate::validate::Validate for HealthcareServiceAvailableTime {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for HealthcareServiceAvailableTime {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("daysOfWeek", crate::fhirpath::Card::Many),
+            ("allDay", crate::fhirpath::Card::One),
+            ("availableStartTime", crate::fhirpath::Card::One),
+            ("availableEndTime", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.days_of_week),
+            4 => out.opt(self.all_day.as_ref()),
+            5 => out.opt(self.available_start_time.as_ref()),
+            6 => out.opt(self.available_end_time.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Not available during this time due to provided reason
 ///
 /// The HealthcareService is not available during this period of time due to the provided reason.
@@ -956,6 +1092,32 @@ impl HealthcareServiceNotAvailable {
         HealthcareServiceNotAvailable {
             description: Some(crate::Primitive::new(description)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for HealthcareServiceNotAvailable {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("during", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.during.as_deref()),
+            _ => {}
         }
     }
 }

@@ -591,6 +591,78 @@ impl ImagingStudy {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImagingStudy {
+    fn fhir_type(&self) -> &'static str {
+        "ImagingStudy"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("modality", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("started", crate::fhirpath::Card::One),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("referrer", crate::fhirpath::Card::One),
+            ("interpreter", crate::fhirpath::Card::Many),
+            ("endpoint", crate::fhirpath::Card::Many),
+            ("numberOfSeries", crate::fhirpath::Card::One),
+            ("numberOfInstances", crate::fhirpath::Card::One),
+            ("procedureReference", crate::fhirpath::Card::One),
+            ("procedureCode", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("series", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.many(&self.modality),
+            11 => out.opt(self.subject.as_deref()),
+            12 => out.opt(self.encounter.as_deref()),
+            13 => out.opt(self.started.as_ref()),
+            14 => out.many(&self.based_on),
+            15 => out.opt(self.referrer.as_deref()),
+            16 => out.many(&self.interpreter),
+            17 => out.many(&self.endpoint),
+            18 => out.opt(self.number_of_series.as_ref()),
+            19 => out.opt(self.number_of_instances.as_ref()),
+            20 => out.opt(self.procedure_reference.as_deref()),
+            21 => out.many(&self.procedure_code),
+            22 => out.opt(self.location.as_deref()),
+            23 => out.many(&self.reason_code),
+            24 => out.many(&self.reason_reference),
+            25 => out.many(&self.note),
+            26 => out.opt(self.description.as_ref()),
+            27 => out.many(&self.series),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ImagingStudy {
     const TYPE_NAME: &'static str = "ImagingStudy";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -890,6 +962,52 @@ impl ImagingStudySeries {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImagingStudySeries {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("uid", crate::fhirpath::Card::One),
+            ("number", crate::fhirpath::Card::One),
+            ("modality", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("numberOfInstances", crate::fhirpath::Card::One),
+            ("endpoint", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("laterality", crate::fhirpath::Card::One),
+            ("specimen", crate::fhirpath::Card::Many),
+            ("started", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("instance", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.uid.as_ref()),
+            4 => out.opt(self.number.as_ref()),
+            5 => out.opt(self.modality.as_deref()),
+            6 => out.opt(self.description.as_ref()),
+            7 => out.opt(self.number_of_instances.as_ref()),
+            8 => out.many(&self.endpoint),
+            9 => out.opt(self.body_site.as_deref()),
+            10 => out.opt(self.laterality.as_deref()),
+            11 => out.many(&self.specimen),
+            12 => out.opt(self.started.as_ref()),
+            13 => out.many(&self.performer),
+            14 => out.many(&self.instance),
+            _ => {}
+        }
+    }
+}
+
 /// Who performed the series
 ///
 /// Indicates who or what performed the series and how they were involved.
@@ -1059,6 +1177,32 @@ impl ImagingStudySeriesPerformer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImagingStudySeriesPerformer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("function", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.function.as_deref()),
+            4 => out.opt(self.actor.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// A single SOP instance from the series
 ///
 /// A single SOP instance within the series, e.g. an image, or presentation state.
@@ -1210,6 +1354,36 @@ impl ImagingStudySeriesInstance {
             uid: Some(crate::Primitive::new(uid)),
             sop_class: Some(Box::new(sop_class)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImagingStudySeriesInstance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("uid", crate::fhirpath::Card::One),
+            ("sopClass", crate::fhirpath::Card::One),
+            ("number", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.uid.as_ref()),
+            4 => out.opt(self.sop_class.as_deref()),
+            5 => out.opt(self.number.as_ref()),
+            6 => out.opt(self.title.as_ref()),
+            _ => {}
         }
     }
 }

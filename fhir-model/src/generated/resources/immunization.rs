@@ -627,6 +627,94 @@ impl Immunization {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Immunization {
+    fn fhir_type(&self) -> &'static str {
+        "Immunization"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("vaccineCode", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("occurrence", crate::fhirpath::Card::Choice),
+            ("recorded", crate::fhirpath::Card::One),
+            ("primarySource", crate::fhirpath::Card::One),
+            ("reportOrigin", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::One),
+            ("lotNumber", crate::fhirpath::Card::One),
+            ("expirationDate", crate::fhirpath::Card::One),
+            ("site", crate::fhirpath::Card::One),
+            ("route", crate::fhirpath::Card::One),
+            ("doseQuantity", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("isSubpotent", crate::fhirpath::Card::One),
+            ("subpotentReason", crate::fhirpath::Card::Many),
+            ("education", crate::fhirpath::Card::Many),
+            ("programEligibility", crate::fhirpath::Card::Many),
+            ("fundingSource", crate::fhirpath::Card::One),
+            ("reaction", crate::fhirpath::Card::Many),
+            ("protocolApplied", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.status_reason.as_deref()),
+            11 => out.opt(self.vaccine_code.as_deref()),
+            12 => out.opt(self.patient.as_deref()),
+            13 => out.opt(self.encounter.as_deref()),
+            14 => out.choice(self.occurrence.as_ref()),
+            15 => out.opt(self.recorded.as_ref()),
+            16 => out.opt(self.primary_source.as_ref()),
+            17 => out.opt(self.report_origin.as_deref()),
+            18 => out.opt(self.location.as_deref()),
+            19 => out.opt(self.manufacturer.as_deref()),
+            20 => out.opt(self.lot_number.as_ref()),
+            21 => out.opt(self.expiration_date.as_ref()),
+            22 => out.opt(self.site.as_deref()),
+            23 => out.opt(self.route.as_deref()),
+            24 => out.opt(self.dose_quantity.as_deref()),
+            25 => out.many(&self.performer),
+            26 => out.many(&self.note),
+            27 => out.many(&self.reason_code),
+            28 => out.many(&self.reason_reference),
+            29 => out.opt(self.is_subpotent.as_ref()),
+            30 => out.many(&self.subpotent_reason),
+            31 => out.many(&self.education),
+            32 => out.many(&self.program_eligibility),
+            33 => out.opt(self.funding_source.as_deref()),
+            34 => out.many(&self.reaction),
+            35 => out.many(&self.protocol_applied),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Immunization.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrenceString`, ...).
@@ -679,6 +767,16 @@ impl crate::validate::Validate for ImmunizationOccurrence {
         match self {
             Self::DateTime(x) => v.variant("occurrenceDateTime", x),
             Self::String(x) => v.variant("occurrenceString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImmunizationOccurrence {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::String(v) => v,
         }
     }
 }
@@ -852,6 +950,32 @@ impl ImmunizationPerformer {
     ) -> &mut Self {
         self.actor = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationPerformer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("function", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.function.as_deref()),
+            4 => out.opt(self.actor.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1035,6 +1159,36 @@ impl crate::validate::Validate for ImmunizationEducation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationEducation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("documentType", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::One),
+            ("publicationDate", crate::fhirpath::Card::One),
+            ("presentationDate", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.document_type.as_ref()),
+            4 => out.opt(self.reference.as_ref()),
+            5 => out.opt(self.publication_date.as_ref()),
+            6 => out.opt(self.presentation_date.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Details of a reaction that follows immunization
 ///
 /// Categorical data indicating that an adverse event is associated in time to an immunization.
@@ -1166,6 +1320,34 @@ impl ImmunizationReaction {
     ) -> &mut Self {
         self.detail = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationReaction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("date", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::One),
+            ("reported", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.date.as_ref()),
+            4 => out.opt(self.detail.as_deref()),
+            5 => out.opt(self.reported.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1408,6 +1590,38 @@ impl ImmunizationProtocolApplied {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationProtocolApplied {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("series", crate::fhirpath::Card::One),
+            ("authority", crate::fhirpath::Card::One),
+            ("targetDisease", crate::fhirpath::Card::Many),
+            ("doseNumber", crate::fhirpath::Card::Choice),
+            ("seriesDoses", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.series.as_ref()),
+            4 => out.opt(self.authority.as_deref()),
+            5 => out.many(&self.target_disease),
+            6 => out.choice(self.dose_number.as_ref()),
+            7 => out.choice(self.series_doses.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Immunization.protocolApplied.doseNumber[x]`.
 ///
 /// In JSON the element name carries the type (`doseNumberPositiveInt`, `doseNumberString`, ...).
@@ -1460,6 +1674,16 @@ impl crate::validate::Validate for ImmunizationProtocolAppliedDoseNumber {
         match self {
             Self::PositiveInt(x) => v.variant("doseNumberPositiveInt", x),
             Self::String(x) => v.variant("doseNumberString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImmunizationProtocolAppliedDoseNumber {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
         }
     }
 }
@@ -1521,6 +1745,16 @@ impl crate::validate::Validate for ImmunizationProtocolAppliedSeriesDoses {
         match self {
             Self::PositiveInt(x) => v.variant("seriesDosesPositiveInt", x),
             Self::String(x) => v.variant("seriesDosesString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImmunizationProtocolAppliedSeriesDoses {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
         }
     }
 }

@@ -479,6 +479,64 @@ impl ImmunizationEvaluation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationEvaluation {
+    fn fhir_type(&self) -> &'static str {
+        "ImmunizationEvaluation"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("authority", crate::fhirpath::Card::One),
+            ("targetDisease", crate::fhirpath::Card::One),
+            ("immunizationEvent", crate::fhirpath::Card::One),
+            ("doseStatus", crate::fhirpath::Card::One),
+            ("doseStatusReason", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("series", crate::fhirpath::Card::One),
+            ("doseNumber", crate::fhirpath::Card::Choice),
+            ("seriesDoses", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.patient.as_deref()),
+            11 => out.opt(self.date.as_ref()),
+            12 => out.opt(self.authority.as_deref()),
+            13 => out.opt(self.target_disease.as_deref()),
+            14 => out.opt(self.immunization_event.as_deref()),
+            15 => out.opt(self.dose_status.as_deref()),
+            16 => out.many(&self.dose_status_reason),
+            17 => out.opt(self.description.as_ref()),
+            18 => out.opt(self.series.as_ref()),
+            19 => out.choice(self.dose_number.as_ref()),
+            20 => out.choice(self.series_doses.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ImmunizationEvaluation.doseNumber[x]`.
 ///
 /// In JSON the element name carries the type (`doseNumberPositiveInt`, `doseNumberString`, ...).
@@ -531,6 +589,16 @@ impl crate::validate::Validate for ImmunizationEvaluationDoseNumber {
         match self {
             Self::PositiveInt(x) => v.variant("doseNumberPositiveInt", x),
             Self::String(x) => v.variant("doseNumberString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImmunizationEvaluationDoseNumber {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
         }
     }
 }
@@ -592,6 +660,16 @@ impl crate::validate::Validate for ImmunizationEvaluationSeriesDoses {
         match self {
             Self::PositiveInt(x) => v.variant("seriesDosesPositiveInt", x),
             Self::String(x) => v.variant("seriesDosesString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImmunizationEvaluationSeriesDoses {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
         }
     }
 }

@@ -289,6 +289,48 @@ impl ImmunizationRecommendation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationRecommendation {
+    fn fhir_type(&self) -> &'static str {
+        "ImmunizationRecommendation"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("patient", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("authority", crate::fhirpath::Card::One),
+            ("recommendation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.patient.as_deref()),
+            10 => out.opt(self.date.as_ref()),
+            11 => out.opt(self.authority.as_deref()),
+            12 => out.many(&self.recommendation),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ImmunizationRecommendation {
     const TYPE_NAME: &'static str = "ImmunizationRecommendation";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -694,6 +736,52 @@ impl ImmunizationRecommendationRecommendation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationRecommendationRecommendation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("vaccineCode", crate::fhirpath::Card::Many),
+            ("targetDisease", crate::fhirpath::Card::One),
+            ("contraindicatedVaccineCode", crate::fhirpath::Card::Many),
+            ("forecastStatus", crate::fhirpath::Card::One),
+            ("forecastReason", crate::fhirpath::Card::Many),
+            ("dateCriterion", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("series", crate::fhirpath::Card::One),
+            ("doseNumber", crate::fhirpath::Card::Choice),
+            ("seriesDoses", crate::fhirpath::Card::Choice),
+            ("supportingImmunization", crate::fhirpath::Card::Many),
+            ("supportingPatientInformation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.vaccine_code),
+            4 => out.opt(self.target_disease.as_deref()),
+            5 => out.many(&self.contraindicated_vaccine_code),
+            6 => out.opt(self.forecast_status.as_deref()),
+            7 => out.many(&self.forecast_reason),
+            8 => out.many(&self.date_criterion),
+            9 => out.opt(self.description.as_ref()),
+            10 => out.opt(self.series.as_ref()),
+            11 => out.choice(self.dose_number.as_ref()),
+            12 => out.choice(self.series_doses.as_ref()),
+            13 => out.many(&self.supporting_immunization),
+            14 => out.many(&self.supporting_patient_information),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ImmunizationRecommendation.recommendation.doseNumber[x]`.
 ///
 /// In JSON the element name carries the type (`doseNumberPositiveInt`, `doseNumberString`, ...).
@@ -746,6 +834,16 @@ impl crate::validate::Validate for ImmunizationRecommendationRecommendationDoseN
         match self {
             Self::PositiveInt(x) => v.variant("doseNumberPositiveInt", x),
             Self::String(x) => v.variant("doseNumberString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImmunizationRecommendationRecommendationDoseNumber {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
         }
     }
 }
@@ -807,6 +905,16 @@ impl crate::validate::Validate for ImmunizationRecommendationRecommendationSerie
         match self {
             Self::PositiveInt(x) => v.variant("seriesDosesPositiveInt", x),
             Self::String(x) => v.variant("seriesDosesString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImmunizationRecommendationRecommendationSeriesDoses {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
         }
     }
 }
@@ -939,6 +1047,32 @@ impl ImmunizationRecommendationRecommendationDateCriterion {
             code: Some(Box::new(code)),
             value: Some(crate::Primitive::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImmunizationRecommendationRecommendationDateCriterion {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }

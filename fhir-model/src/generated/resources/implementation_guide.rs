@@ -493,6 +493,78 @@ impl ImplementationGuide {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuide {
+    fn fhir_type(&self) -> &'static str {
+        "ImplementationGuide"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("copyright", crate::fhirpath::Card::One),
+            ("packageId", crate::fhirpath::Card::One),
+            ("license", crate::fhirpath::Card::One),
+            ("fhirVersion", crate::fhirpath::Card::Many),
+            ("dependsOn", crate::fhirpath::Card::Many),
+            ("global", crate::fhirpath::Card::Many),
+            ("definition", crate::fhirpath::Card::One),
+            ("manifest", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.version.as_ref()),
+            10 => out.opt(self.name.as_ref()),
+            11 => out.opt(self.title.as_ref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.experimental.as_ref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.publisher.as_ref()),
+            16 => out.many(&self.contact),
+            17 => out.opt(self.description.as_ref()),
+            18 => out.many(&self.use_context),
+            19 => out.many(&self.jurisdiction),
+            20 => out.opt(self.copyright.as_ref()),
+            21 => out.opt(self.package_id.as_ref()),
+            22 => out.opt(self.license.as_ref()),
+            23 => out.many(&self.fhir_version),
+            24 => out.many(&self.depends_on),
+            25 => out.many(&self.global),
+            26 => out.opt(self.definition.as_deref()),
+            27 => out.opt(self.manifest.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ImplementationGuide {
     const TYPE_NAME: &'static str = "ImplementationGuide";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -661,6 +733,34 @@ impl ImplementationGuideDependsOn {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideDependsOn {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("uri", crate::fhirpath::Card::One),
+            ("packageId", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.uri.as_ref()),
+            4 => out.opt(self.package_id.as_ref()),
+            5 => out.opt(self.version.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Profiles that apply globally
 ///
 /// A set of profiles that all resources covered by this implementation guide must conform to.
@@ -793,6 +893,32 @@ impl ImplementationGuideGlobal {
             type_: Some(crate::Primitive::new(type_)),
             profile: Some(crate::Primitive::new(profile)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideGlobal {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.profile.as_ref()),
+            _ => {}
         }
     }
 }
@@ -958,6 +1084,38 @@ impl ImplementationGuideDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("grouping", crate::fhirpath::Card::Many),
+            ("resource", crate::fhirpath::Card::Many),
+            ("page", crate::fhirpath::Card::One),
+            ("parameter", crate::fhirpath::Card::Many),
+            ("template", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.grouping),
+            4 => out.many(&self.resource),
+            5 => out.opt(self.page.as_deref()),
+            6 => out.many(&self.parameter),
+            7 => out.many(&self.template),
+            _ => {}
+        }
+    }
+}
+
 /// Grouping used to present related resources in the IG
 ///
 /// A logical group of resources. Logical groups can be used when building pages.
@@ -1083,6 +1241,32 @@ impl ImplementationGuideDefinitionGrouping {
         ImplementationGuideDefinitionGrouping {
             name: Some(crate::Primitive::new(name)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideDefinitionGrouping {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.description.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1303,6 +1487,40 @@ impl ImplementationGuideDefinitionResource {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideDefinitionResource {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("reference", crate::fhirpath::Card::One),
+            ("fhirVersion", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("example", crate::fhirpath::Card::Choice),
+            ("groupingId", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.reference.as_deref()),
+            4 => out.many(&self.fhir_version),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.description.as_ref()),
+            7 => out.choice(self.example.as_ref()),
+            8 => out.opt(self.grouping_id.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ImplementationGuide.definition.resource.example[x]`.
 ///
 /// In JSON the element name carries the type (`exampleBoolean`, `exampleCanonical`, ...).
@@ -1355,6 +1573,16 @@ impl crate::validate::Validate for ImplementationGuideDefinitionResourceExample 
         match self {
             Self::Boolean(x) => v.variant("exampleBoolean", x),
             Self::Canonical(x) => v.variant("exampleCanonical", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImplementationGuideDefinitionResourceExample {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
         }
     }
 }
@@ -1548,6 +1776,36 @@ impl ImplementationGuideDefinitionPage {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideDefinitionPage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::Choice),
+            ("title", crate::fhirpath::Card::One),
+            ("generation", crate::fhirpath::Card::One),
+            ("page", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.name.as_ref()),
+            4 => out.opt(self.title.as_ref()),
+            5 => out.opt(self.generation.as_ref()),
+            6 => out.many(&self.page),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ImplementationGuide.definition.page.name[x]`.
 ///
 /// In JSON the element name carries the type (`nameUrl`, `nameReference`, ...).
@@ -1596,6 +1854,16 @@ impl crate::validate::Validate for ImplementationGuideDefinitionPageName {
         match self {
             Self::Url(x) => v.variant("nameUrl", x),
             Self::Reference(x) => v.variant_ref("nameReference", x, &["Binary"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImplementationGuideDefinitionPageName {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Url(v) => v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1732,6 +2000,32 @@ impl ImplementationGuideDefinitionParameter {
             code: Some(crate::Primitive::new(code)),
             value: Some(crate::Primitive::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideDefinitionParameter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1880,6 +2174,34 @@ impl ImplementationGuideDefinitionTemplate {
             code: Some(crate::Primitive::new(code)),
             source: Some(crate::Primitive::new(source)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideDefinitionTemplate {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("scope", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.source.as_ref()),
+            5 => out.opt(self.scope.as_ref()),
+            _ => {}
         }
     }
 }
@@ -2043,6 +2365,38 @@ impl ImplementationGuideManifest {
         ImplementationGuideManifest {
             resource: vec![resource],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideManifest {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("rendering", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::Many),
+            ("page", crate::fhirpath::Card::Many),
+            ("image", crate::fhirpath::Card::Many),
+            ("other", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.rendering.as_ref()),
+            4 => out.many(&self.resource),
+            5 => out.many(&self.page),
+            6 => out.many(&self.image),
+            7 => out.many(&self.other),
+            _ => {}
         }
     }
 }
@@ -2223,6 +2577,34 @@ impl ImplementationGuideManifestResource {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideManifestResource {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("reference", crate::fhirpath::Card::One),
+            ("example", crate::fhirpath::Card::Choice),
+            ("relativePath", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.reference.as_deref()),
+            4 => out.choice(self.example.as_ref()),
+            5 => out.opt(self.relative_path.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ImplementationGuide.manifest.resource.example[x]`.
 ///
 /// In JSON the element name carries the type (`exampleBoolean`, `exampleCanonical`, ...).
@@ -2275,6 +2657,16 @@ impl crate::validate::Validate for ImplementationGuideManifestResourceExample {
         match self {
             Self::Boolean(x) => v.variant("exampleBoolean", x),
             Self::Canonical(x) => v.variant("exampleCanonical", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ImplementationGuideManifestResourceExample {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
         }
     }
 }
@@ -2420,6 +2812,34 @@ impl ImplementationGuideManifestPage {
         ImplementationGuideManifestPage {
             name: Some(crate::Primitive::new(name)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ImplementationGuideManifestPage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("anchor", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.title.as_ref()),
+            5 => out.many(&self.anchor),
+            _ => {}
         }
     }
 }

@@ -393,6 +393,66 @@ impl InsurancePlan {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlan {
+    fn fhir_type(&self) -> &'static str {
+        "InsurancePlan"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("alias", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("ownedBy", crate::fhirpath::Card::One),
+            ("administeredBy", crate::fhirpath::Card::One),
+            ("coverageArea", crate::fhirpath::Card::Many),
+            ("contact", crate::fhirpath::Card::Many),
+            ("endpoint", crate::fhirpath::Card::Many),
+            ("network", crate::fhirpath::Card::Many),
+            ("coverage", crate::fhirpath::Card::Many),
+            ("plan", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.many(&self.type_),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.many(&self.alias),
+            13 => out.opt(self.period.as_deref()),
+            14 => out.opt(self.owned_by.as_deref()),
+            15 => out.opt(self.administered_by.as_deref()),
+            16 => out.many(&self.coverage_area),
+            17 => out.many(&self.contact),
+            18 => out.many(&self.endpoint),
+            19 => out.many(&self.network),
+            20 => out.many(&self.coverage),
+            21 => out.many(&self.plan),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for InsurancePlan {
     const TYPE_NAME: &'static str = "InsurancePlan";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -549,6 +609,36 @@ impl crate::validate::Validate for InsurancePlanContact {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanContact {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.purpose.as_deref()),
+            4 => out.opt(self.name.as_deref()),
+            5 => out.many(&self.telecom),
+            6 => out.opt(self.address.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Coverage details
 ///
 /// Details about the coverage offered by the insurance product.
@@ -693,6 +783,34 @@ impl InsurancePlanCoverage {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanCoverage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("network", crate::fhirpath::Card::Many),
+            ("benefit", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.network),
+            5 => out.many(&self.benefit),
+            _ => {}
+        }
+    }
+}
+
 /// List of benefits
 ///
 /// Specific benefits under this type of coverage.
@@ -827,6 +945,34 @@ impl InsurancePlanCoverageBenefit {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanCoverageBenefit {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("requirement", crate::fhirpath::Card::One),
+            ("limit", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.requirement.as_ref()),
+            5 => out.many(&self.limit),
+            _ => {}
+        }
+    }
+}
+
 /// Benefit limits
 ///
 /// The specific limits on the benefit.
@@ -933,6 +1079,32 @@ impl crate::validate::Validate for InsurancePlanCoverageBenefitLimit {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("value", &self.value, 0);
         v.field("code", &self.code, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanCoverageBenefitLimit {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.value.as_deref()),
+            4 => out.opt(self.code.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1104,6 +1276,40 @@ impl InsurancePlanPlan {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanPlan {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("coverageArea", crate::fhirpath::Card::Many),
+            ("network", crate::fhirpath::Card::Many),
+            ("generalCost", crate::fhirpath::Card::Many),
+            ("specificCost", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.identifier),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.many(&self.coverage_area),
+            6 => out.many(&self.network),
+            7 => out.many(&self.general_cost),
+            8 => out.many(&self.specific_cost),
+            _ => {}
+        }
+    }
+}
+
 /// Overall costs
 ///
 /// Overall costs associated with the plan.
@@ -1237,6 +1443,36 @@ impl crate::validate::Validate for InsurancePlanPlanGeneralCost {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanPlanGeneralCost {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("groupSize", crate::fhirpath::Card::One),
+            ("cost", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.group_size.as_ref()),
+            5 => out.opt(self.cost.as_deref()),
+            6 => out.opt(self.comment.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Specific costs
 ///
 /// Costs associated with the coverage provided by the product.
@@ -1359,6 +1595,32 @@ impl InsurancePlanPlanSpecificCost {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanPlanSpecificCost {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("benefit", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.many(&self.benefit),
+            _ => {}
+        }
+    }
+}
+
 /// Benefits list
 ///
 /// List of the specific benefits under this category of benefit.
@@ -1477,6 +1739,32 @@ impl InsurancePlanPlanSpecificCostBenefit {
         InsurancePlanPlanSpecificCostBenefit {
             type_: Some(Box::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanPlanSpecificCostBenefit {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("cost", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.cost),
+            _ => {}
         }
     }
 }
@@ -1619,6 +1907,36 @@ impl InsurancePlanPlanSpecificCostBenefitCost {
         InsurancePlanPlanSpecificCostBenefitCost {
             type_: Some(Box::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InsurancePlanPlanSpecificCostBenefitCost {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("applicability", crate::fhirpath::Card::One),
+            ("qualifiers", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.applicability.as_deref()),
+            5 => out.many(&self.qualifiers),
+            6 => out.opt(self.value.as_deref()),
+            _ => {}
         }
     }
 }

@@ -445,6 +445,70 @@ impl Invoice {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Invoice {
+    fn fhir_type(&self) -> &'static str {
+        "Invoice"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("cancelledReason", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("recipient", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("participant", crate::fhirpath::Card::Many),
+            ("issuer", crate::fhirpath::Card::One),
+            ("account", crate::fhirpath::Card::One),
+            ("lineItem", crate::fhirpath::Card::Many),
+            ("totalPriceComponent", crate::fhirpath::Card::Many),
+            ("totalNet", crate::fhirpath::Card::One),
+            ("totalGross", crate::fhirpath::Card::One),
+            ("paymentTerms", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.cancelled_reason.as_ref()),
+            11 => out.opt(self.type_.as_deref()),
+            12 => out.opt(self.subject.as_deref()),
+            13 => out.opt(self.recipient.as_deref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.many(&self.participant),
+            16 => out.opt(self.issuer.as_deref()),
+            17 => out.opt(self.account.as_deref()),
+            18 => out.many(&self.line_item),
+            19 => out.many(&self.total_price_component),
+            20 => out.opt(self.total_net.as_deref()),
+            21 => out.opt(self.total_gross.as_deref()),
+            22 => out.opt(self.payment_terms.as_ref()),
+            23 => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Invoice {
     const TYPE_NAME: &'static str = "Invoice";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -638,6 +702,32 @@ impl InvoiceParticipant {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InvoiceParticipant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("role", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.role.as_deref()),
+            4 => out.opt(self.actor.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Line items of this Invoice
 ///
 /// Each line item represents one charge for goods and services rendered. Details such as date, code and amount are found in the referenced ChargeItem resource.
@@ -787,6 +877,34 @@ impl InvoiceLineItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InvoiceLineItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequence", crate::fhirpath::Card::One),
+            ("chargeItem", crate::fhirpath::Card::Choice),
+            ("priceComponent", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.sequence.as_ref()),
+            4 => out.choice(self.charge_item.as_ref()),
+            5 => out.many(&self.price_component),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Invoice.lineItem.chargeItem[x]`.
 ///
 /// In JSON the element name carries the type (`chargeItemReference`, `chargeItemCodeableConcept`, ...).
@@ -839,6 +957,16 @@ impl crate::validate::Validate for InvoiceLineItemChargeItem {
                 v.variant_ref("chargeItemReference", x, &["ChargeItem"])
             }
             Self::CodeableConcept(x) => v.variant("chargeItemCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for InvoiceLineItemChargeItem {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Reference(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -988,6 +1116,36 @@ impl InvoiceLineItemPriceComponent {
         InvoiceLineItemPriceComponent {
             type_: Some(crate::Primitive::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for InvoiceLineItemPriceComponent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("factor", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.code.as_deref()),
+            5 => out.opt(self.factor.as_ref()),
+            6 => out.opt(self.amount.as_deref()),
+            _ => {}
         }
     }
 }

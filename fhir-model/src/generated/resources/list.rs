@@ -416,6 +416,64 @@ impl List {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for List {
+    fn fhir_type(&self) -> &'static str {
+        "List"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("mode", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("orderedBy", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+            ("entry", crate::fhirpath::Card::Many),
+            ("emptyReason", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.mode.as_ref()),
+            11 => out.opt(self.title.as_ref()),
+            12 => out.opt(self.code.as_deref()),
+            13 => out.opt(self.subject.as_deref()),
+            14 => out.opt(self.encounter.as_deref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.source.as_deref()),
+            17 => out.opt(self.ordered_by.as_deref()),
+            18 => out.many(&self.note),
+            19 => out.many(&self.entry),
+            20 => out.opt(self.empty_reason.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for List {
     const TYPE_NAME: &'static str = "List";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -585,6 +643,36 @@ impl ListEntry {
         ListEntry {
             item: Some(Box::new(item)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ListEntry {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("flag", crate::fhirpath::Card::One),
+            ("deleted", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.flag.as_deref()),
+            4 => out.opt(self.deleted.as_ref()),
+            5 => out.opt(self.date.as_ref()),
+            6 => out.opt(self.item.as_deref()),
+            _ => {}
         }
     }
 }

@@ -450,6 +450,72 @@ impl Location {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Location {
+    fn fhir_type(&self) -> &'static str {
+        "Location"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("operationalStatus", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("alias", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("mode", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::One),
+            ("physicalType", crate::fhirpath::Card::One),
+            ("position", crate::fhirpath::Card::One),
+            ("managingOrganization", crate::fhirpath::Card::One),
+            ("partOf", crate::fhirpath::Card::One),
+            ("hoursOfOperation", crate::fhirpath::Card::Many),
+            ("availabilityExceptions", crate::fhirpath::Card::One),
+            ("endpoint", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.operational_status.as_deref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.many(&self.alias),
+            13 => out.opt(self.description.as_ref()),
+            14 => out.opt(self.mode.as_ref()),
+            15 => out.many(&self.type_),
+            16 => out.many(&self.telecom),
+            17 => out.opt(self.address.as_deref()),
+            18 => out.opt(self.physical_type.as_deref()),
+            19 => out.opt(self.position.as_deref()),
+            20 => out.opt(self.managing_organization.as_deref()),
+            21 => out.opt(self.part_of.as_deref()),
+            22 => out.many(&self.hours_of_operation),
+            23 => out.opt(self.availability_exceptions.as_ref()),
+            24 => out.many(&self.endpoint),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Location {
     const TYPE_NAME: &'static str = "Location";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -625,6 +691,34 @@ impl LocationPosition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for LocationPosition {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("longitude", crate::fhirpath::Card::One),
+            ("latitude", crate::fhirpath::Card::One),
+            ("altitude", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.longitude.as_ref()),
+            4 => out.opt(self.latitude.as_ref()),
+            5 => out.opt(self.altitude.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// What days/times during a week is this location usually open
 ///
 /// What days/times during a week is this location usually open.
@@ -763,5 +857,35 @@ impl crate::validate::Validate for LocationHoursOfOperation {
         v.field("allDay", &self.all_day, 0);
         v.field("openingTime", &self.opening_time, 0);
         v.field("closingTime", &self.closing_time, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for LocationHoursOfOperation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("daysOfWeek", crate::fhirpath::Card::Many),
+            ("allDay", crate::fhirpath::Card::One),
+            ("openingTime", crate::fhirpath::Card::One),
+            ("closingTime", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.days_of_week),
+            4 => out.opt(self.all_day.as_ref()),
+            5 => out.opt(self.opening_time.as_ref()),
+            6 => out.opt(self.closing_time.as_ref()),
+            _ => {}
+        }
     }
 }

@@ -785,6 +785,120 @@ impl Measure {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Measure {
+    fn fhir_type(&self) -> &'static str {
+        "Measure"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("subtitle", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::Choice),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("usage", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::Many),
+            ("editor", crate::fhirpath::Card::Many),
+            ("reviewer", crate::fhirpath::Card::Many),
+            ("endorser", crate::fhirpath::Card::Many),
+            ("relatedArtifact", crate::fhirpath::Card::Many),
+            ("library", crate::fhirpath::Card::Many),
+            ("disclaimer", crate::fhirpath::Card::One),
+            ("scoring", crate::fhirpath::Card::One),
+            ("compositeScoring", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("riskAdjustment", crate::fhirpath::Card::One),
+            ("rateAggregation", crate::fhirpath::Card::One),
+            ("rationale", crate::fhirpath::Card::One),
+            ("clinicalRecommendationStatement", crate::fhirpath::Card::One),
+            ("improvementNotation", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::Many),
+            ("guidance", crate::fhirpath::Card::One),
+            ("group", crate::fhirpath::Card::Many),
+            ("supplementalData", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.subtitle.as_ref()),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.experimental.as_ref()),
+            16 => out.choice(self.subject.as_ref()),
+            17 => out.opt(self.date.as_ref()),
+            18 => out.opt(self.publisher.as_ref()),
+            19 => out.many(&self.contact),
+            20 => out.opt(self.description.as_ref()),
+            21 => out.many(&self.use_context),
+            22 => out.many(&self.jurisdiction),
+            23 => out.opt(self.purpose.as_ref()),
+            24 => out.opt(self.usage.as_ref()),
+            25 => out.opt(self.copyright.as_ref()),
+            26 => out.opt(self.approval_date.as_ref()),
+            27 => out.opt(self.last_review_date.as_ref()),
+            28 => out.opt(self.effective_period.as_deref()),
+            29 => out.many(&self.topic),
+            30 => out.many(&self.author),
+            31 => out.many(&self.editor),
+            32 => out.many(&self.reviewer),
+            33 => out.many(&self.endorser),
+            34 => out.many(&self.related_artifact),
+            35 => out.many(&self.library),
+            36 => out.opt(self.disclaimer.as_ref()),
+            37 => out.opt(self.scoring.as_deref()),
+            38 => out.opt(self.composite_scoring.as_deref()),
+            39 => out.many(&self.type_),
+            40 => out.opt(self.risk_adjustment.as_ref()),
+            41 => out.opt(self.rate_aggregation.as_ref()),
+            42 => out.opt(self.rationale.as_ref()),
+            43 => out.opt(self.clinical_recommendation_statement.as_ref()),
+            44 => out.opt(self.improvement_notation.as_deref()),
+            45 => out.many(&self.definition),
+            46 => out.opt(self.guidance.as_ref()),
+            47 => out.many(&self.group),
+            48 => out.many(&self.supplemental_data),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Measure.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -833,6 +947,16 @@ impl crate::validate::Validate for MeasureSubject {
         match self {
             Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MeasureSubject {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -995,6 +1119,36 @@ impl crate::validate::Validate for MeasureGroup {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureGroup {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("population", crate::fhirpath::Card::Many),
+            ("stratifier", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.many(&self.population),
+            6 => out.many(&self.stratifier),
+            _ => {}
+        }
+    }
+}
+
 /// Population criteria
 ///
 /// A population criteria for the measure.
@@ -1125,6 +1279,34 @@ impl MeasureGroupPopulation {
         MeasureGroupPopulation {
             criteria: Some(Box::new(criteria)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureGroupPopulation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("criteria", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.opt(self.criteria.as_deref()),
+            _ => {}
         }
     }
 }
@@ -1260,6 +1442,36 @@ impl crate::validate::Validate for MeasureGroupStratifier {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureGroupStratifier {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("criteria", crate::fhirpath::Card::One),
+            ("component", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.opt(self.criteria.as_deref()),
+            6 => out.many(&self.component),
+            _ => {}
+        }
+    }
+}
+
 /// Stratifier criteria component for the measure
 ///
 /// A component of the stratifier criteria for the measure report, specified as either the name of a valid CQL expression defined within a referenced library or a valid FHIR Resource Path.
@@ -1390,6 +1602,34 @@ impl MeasureGroupStratifierComponent {
         MeasureGroupStratifierComponent {
             criteria: Some(Box::new(criteria)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureGroupStratifierComponent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("criteria", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.opt(self.criteria.as_deref()),
+            _ => {}
         }
     }
 }
@@ -1534,6 +1774,36 @@ impl MeasureSupplementalData {
         MeasureSupplementalData {
             criteria: Some(Box::new(criteria)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureSupplementalData {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("usage", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("criteria", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.many(&self.usage),
+            5 => out.opt(self.description.as_ref()),
+            6 => out.opt(self.criteria.as_deref()),
+            _ => {}
         }
     }
 }

@@ -442,6 +442,60 @@ impl MeasureReport {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureReport {
+    fn fhir_type(&self) -> &'static str {
+        "MeasureReport"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("measure", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("reporter", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("improvementNotation", crate::fhirpath::Card::One),
+            ("group", crate::fhirpath::Card::Many),
+            ("evaluatedResource", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.type_.as_ref()),
+            11 => out.opt(self.measure.as_ref()),
+            12 => out.opt(self.subject.as_deref()),
+            13 => out.opt(self.date.as_ref()),
+            14 => out.opt(self.reporter.as_deref()),
+            15 => out.opt(self.period.as_deref()),
+            16 => out.opt(self.improvement_notation.as_deref()),
+            17 => out.many(&self.group),
+            18 => out.many(&self.evaluated_resource),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MeasureReport {
     const TYPE_NAME: &'static str = "MeasureReport";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -598,6 +652,36 @@ impl crate::validate::Validate for MeasureReportGroup {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureReportGroup {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("population", crate::fhirpath::Card::Many),
+            ("measureScore", crate::fhirpath::Card::One),
+            ("stratifier", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.many(&self.population),
+            5 => out.opt(self.measure_score.as_deref()),
+            6 => out.many(&self.stratifier),
+            _ => {}
+        }
+    }
+}
+
 /// The populations in the group
 ///
 /// The populations that make up the population group, one for each type of population appropriate for the measure.
@@ -729,6 +813,34 @@ impl MeasureReportGroupPopulation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureReportGroupPopulation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("count", crate::fhirpath::Card::One),
+            ("subjectResults", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.count.as_ref()),
+            5 => out.opt(self.subject_results.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Stratification results
 ///
 /// When a measure includes multiple stratifiers, there will be a stratifier group for each stratifier defined by the measure.
@@ -835,6 +947,32 @@ impl crate::validate::Validate for MeasureReportGroupStratifier {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("code", &self.code, 0);
         v.field("stratum", &self.stratum, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureReportGroupStratifier {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::Many),
+            ("stratum", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.code),
+            4 => out.many(&self.stratum),
+            _ => {}
+        }
     }
 }
 
@@ -967,6 +1105,36 @@ impl crate::validate::Validate for MeasureReportGroupStratifierStratum {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureReportGroupStratifierStratum {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::One),
+            ("component", crate::fhirpath::Card::Many),
+            ("population", crate::fhirpath::Card::Many),
+            ("measureScore", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.value.as_deref()),
+            4 => out.many(&self.component),
+            5 => out.many(&self.population),
+            6 => out.opt(self.measure_score.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Stratifier component values
 ///
 /// A stratifier component value.
@@ -1089,6 +1257,32 @@ impl MeasureReportGroupStratifierStratumComponent {
             code: Some(Box::new(code)),
             value: Some(Box::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureReportGroupStratifierStratumComponent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.value.as_deref()),
+            _ => {}
         }
     }
 }
@@ -1221,5 +1415,33 @@ impl MeasureReportGroupStratifierStratumPopulation {
     >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
         self.subject_results = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MeasureReportGroupStratifierStratumPopulation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("count", crate::fhirpath::Card::One),
+            ("subjectResults", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.count.as_ref()),
+            5 => out.opt(self.subject_results.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -586,6 +586,82 @@ impl Media {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Media {
+    fn fhir_type(&self) -> &'static str {
+        "Media"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("modality", crate::fhirpath::Card::One),
+            ("view", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::Choice),
+            ("issued", crate::fhirpath::Card::One),
+            ("operator", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("deviceName", crate::fhirpath::Card::One),
+            ("device", crate::fhirpath::Card::One),
+            ("height", crate::fhirpath::Card::One),
+            ("width", crate::fhirpath::Card::One),
+            ("frames", crate::fhirpath::Card::One),
+            ("duration", crate::fhirpath::Card::One),
+            ("content", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.based_on),
+            10 => out.many(&self.part_of),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.type_.as_deref()),
+            13 => out.opt(self.modality.as_deref()),
+            14 => out.opt(self.view.as_deref()),
+            15 => out.opt(self.subject.as_deref()),
+            16 => out.opt(self.encounter.as_deref()),
+            17 => out.choice(self.created.as_ref()),
+            18 => out.opt(self.issued.as_ref()),
+            19 => out.opt(self.operator.as_deref()),
+            20 => out.many(&self.reason_code),
+            21 => out.opt(self.body_site.as_deref()),
+            22 => out.opt(self.device_name.as_ref()),
+            23 => out.opt(self.device.as_deref()),
+            24 => out.opt(self.height.as_ref()),
+            25 => out.opt(self.width.as_ref()),
+            26 => out.opt(self.frames.as_ref()),
+            27 => out.opt(self.duration.as_ref()),
+            28 => out.opt(self.content.as_deref()),
+            29 => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Media.created[x]`.
 ///
 /// In JSON the element name carries the type (`createdDateTime`, `createdPeriod`, ...).
@@ -636,6 +712,16 @@ impl crate::validate::Validate for MediaCreated {
         match self {
             Self::DateTime(x) => v.variant("createdDateTime", x),
             Self::Period(x) => v.variant("createdPeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MediaCreated {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }

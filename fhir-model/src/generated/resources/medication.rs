@@ -286,6 +286,54 @@ impl Medication {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Medication {
+    fn fhir_type(&self) -> &'static str {
+        "Medication"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::One),
+            ("form", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+            ("ingredient", crate::fhirpath::Card::Many),
+            ("batch", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.code.as_deref()),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.opt(self.manufacturer.as_deref()),
+            12 => out.opt(self.form.as_deref()),
+            13 => out.opt(self.amount.as_deref()),
+            14 => out.many(&self.ingredient),
+            15 => out.opt(self.batch.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Medication {
     const TYPE_NAME: &'static str = "Medication";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -462,6 +510,34 @@ impl MedicationIngredient {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationIngredient {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("item", crate::fhirpath::Card::Choice),
+            ("isActive", crate::fhirpath::Card::One),
+            ("strength", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.item.as_ref()),
+            4 => out.opt(self.is_active.as_ref()),
+            5 => out.opt(self.strength.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Medication.ingredient.item[x]`.
 ///
 /// In JSON the element name carries the type (`itemCodeableConcept`, `itemReference`, ...).
@@ -512,6 +588,16 @@ impl crate::validate::Validate for MedicationIngredientItem {
             Self::Reference(x) => {
                 v.variant_ref("itemReference", x, &["Substance", "Medication"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationIngredientItem {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -634,5 +720,31 @@ impl crate::validate::Validate for MedicationBatch {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("lotNumber", &self.lot_number, 0);
         v.field("expirationDate", &self.expiration_date, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationBatch {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("lotNumber", crate::fhirpath::Card::One),
+            ("expirationDate", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.lot_number.as_ref()),
+            4 => out.opt(self.expiration_date.as_ref()),
+            _ => {}
+        }
     }
 }

@@ -543,6 +543,76 @@ impl MedicationAdministration {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationAdministration {
+    fn fhir_type(&self) -> &'static str {
+        "MedicationAdministration"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiates", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("medication", crate::fhirpath::Card::Choice),
+            ("subject", crate::fhirpath::Card::One),
+            ("context", crate::fhirpath::Card::One),
+            ("supportingInformation", crate::fhirpath::Card::Many),
+            ("effective", crate::fhirpath::Card::Choice),
+            ("performer", crate::fhirpath::Card::Many),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("request", crate::fhirpath::Card::One),
+            ("device", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("dosage", crate::fhirpath::Card::One),
+            ("eventHistory", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates),
+            10 => out.many(&self.part_of),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.many(&self.status_reason),
+            13 => out.opt(self.category.as_deref()),
+            14 => out.choice(self.medication.as_ref()),
+            15 => out.opt(self.subject.as_deref()),
+            16 => out.opt(self.context.as_deref()),
+            17 => out.many(&self.supporting_information),
+            18 => out.choice(self.effective.as_ref()),
+            19 => out.many(&self.performer),
+            20 => out.many(&self.reason_code),
+            21 => out.many(&self.reason_reference),
+            22 => out.opt(self.request.as_deref()),
+            23 => out.many(&self.device),
+            24 => out.many(&self.note),
+            25 => out.opt(self.dosage.as_deref()),
+            26 => out.many(&self.event_history),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationAdministration.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -599,6 +669,16 @@ impl crate::validate::Validate for MedicationAdministrationMedication {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationAdministrationMedication {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `MedicationAdministration.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -649,6 +729,16 @@ impl crate::validate::Validate for MedicationAdministrationEffective {
         match self {
             Self::DateTime(x) => v.variant("effectiveDateTime", x),
             Self::Period(x) => v.variant("effectivePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationAdministrationEffective {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -822,6 +912,32 @@ impl MedicationAdministrationPerformer {
     ) -> &mut Self {
         self.actor = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationAdministrationPerformer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("function", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.function.as_deref()),
+            4 => out.opt(self.actor.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1001,6 +1117,40 @@ impl crate::validate::Validate for MedicationAdministrationDosage {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationAdministrationDosage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("text", crate::fhirpath::Card::One),
+            ("site", crate::fhirpath::Card::One),
+            ("route", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("dose", crate::fhirpath::Card::One),
+            ("rate", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.text.as_ref()),
+            4 => out.opt(self.site.as_deref()),
+            5 => out.opt(self.route.as_deref()),
+            6 => out.opt(self.method.as_deref()),
+            7 => out.opt(self.dose.as_deref()),
+            8 => out.choice(self.rate.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationAdministration.dosage.rate[x]`.
 ///
 /// In JSON the element name carries the type (`rateRatio`, `rateQuantity`, ...).
@@ -1049,6 +1199,16 @@ impl crate::validate::Validate for MedicationAdministrationDosageRate {
         match self {
             Self::Ratio(x) => v.variant("rateRatio", x),
             Self::Quantity(x) => v.variant("rateQuantity", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationAdministrationDosageRate {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Ratio(v) => &**v,
+            Self::Quantity(v) => &**v,
         }
     }
 }

@@ -619,6 +619,86 @@ impl MedicationDispense {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationDispense {
+    fn fhir_type(&self) -> &'static str {
+        "MedicationDispense"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::Choice),
+            ("category", crate::fhirpath::Card::One),
+            ("medication", crate::fhirpath::Card::Choice),
+            ("subject", crate::fhirpath::Card::One),
+            ("context", crate::fhirpath::Card::One),
+            ("supportingInformation", crate::fhirpath::Card::Many),
+            ("performer", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::One),
+            ("authorizingPrescription", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("daysSupply", crate::fhirpath::Card::One),
+            ("whenPrepared", crate::fhirpath::Card::One),
+            ("whenHandedOver", crate::fhirpath::Card::One),
+            ("destination", crate::fhirpath::Card::One),
+            ("receiver", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("dosageInstruction", crate::fhirpath::Card::Many),
+            ("substitution", crate::fhirpath::Card::One),
+            ("detectedIssue", crate::fhirpath::Card::Many),
+            ("eventHistory", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.part_of),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.choice(self.status_reason.as_ref()),
+            12 => out.opt(self.category.as_deref()),
+            13 => out.choice(self.medication.as_ref()),
+            14 => out.opt(self.subject.as_deref()),
+            15 => out.opt(self.context.as_deref()),
+            16 => out.many(&self.supporting_information),
+            17 => out.many(&self.performer),
+            18 => out.opt(self.location.as_deref()),
+            19 => out.many(&self.authorizing_prescription),
+            20 => out.opt(self.type_.as_deref()),
+            21 => out.opt(self.quantity.as_deref()),
+            22 => out.opt(self.days_supply.as_deref()),
+            23 => out.opt(self.when_prepared.as_ref()),
+            24 => out.opt(self.when_handed_over.as_ref()),
+            25 => out.opt(self.destination.as_deref()),
+            26 => out.many(&self.receiver),
+            27 => out.many(&self.note),
+            28 => out.many(&self.dosage_instruction),
+            29 => out.opt(self.substitution.as_deref()),
+            30 => out.many(&self.detected_issue),
+            31 => out.many(&self.event_history),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationDispense.statusReason[x]`.
 ///
 /// In JSON the element name carries the type (`statusReasonCodeableConcept`, `statusReasonReference`, ...).
@@ -675,6 +755,16 @@ impl crate::validate::Validate for MedicationDispenseStatusReason {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationDispenseStatusReason {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `MedicationDispense.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -727,6 +817,16 @@ impl crate::validate::Validate for MedicationDispenseMedication {
             Self::Reference(x) => {
                 v.variant_ref("medicationReference", x, &["Medication"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationDispenseMedication {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -924,6 +1024,32 @@ impl MedicationDispensePerformer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationDispensePerformer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("function", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.function.as_deref()),
+            4 => out.opt(self.actor.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Whether a substitution was performed on the dispense
 ///
 /// Indicates whether or not substitution was made as part of the dispense.  In some cases, substitution will be expected but does not happen, in other cases substitution is not expected but does happen.  This block explains what substitution did or did not happen and why.  If nothing is specified, substitution was not done.
@@ -1094,5 +1220,35 @@ impl MedicationDispenseSubstitution {
     >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
         self.responsible_party.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationDispenseSubstitution {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("wasSubstituted", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("reason", crate::fhirpath::Card::Many),
+            ("responsibleParty", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.was_substituted.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.many(&self.reason),
+            6 => out.many(&self.responsible_party),
+            _ => {}
+        }
     }
 }

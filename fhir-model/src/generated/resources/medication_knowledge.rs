@@ -512,6 +512,82 @@ impl MedicationKnowledge {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledge {
+    fn fhir_type(&self) -> &'static str {
+        "MedicationKnowledge"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::One),
+            ("doseForm", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+            ("synonym", crate::fhirpath::Card::Many),
+            ("relatedMedicationKnowledge", crate::fhirpath::Card::Many),
+            ("associatedMedication", crate::fhirpath::Card::Many),
+            ("productType", crate::fhirpath::Card::Many),
+            ("monograph", crate::fhirpath::Card::Many),
+            ("ingredient", crate::fhirpath::Card::Many),
+            ("preparationInstruction", crate::fhirpath::Card::One),
+            ("intendedRoute", crate::fhirpath::Card::Many),
+            ("cost", crate::fhirpath::Card::Many),
+            ("monitoringProgram", crate::fhirpath::Card::Many),
+            ("administrationGuidelines", crate::fhirpath::Card::Many),
+            ("medicineClassification", crate::fhirpath::Card::Many),
+            ("packaging", crate::fhirpath::Card::One),
+            ("drugCharacteristic", crate::fhirpath::Card::Many),
+            ("contraindication", crate::fhirpath::Card::Many),
+            ("regulatory", crate::fhirpath::Card::Many),
+            ("kinetics", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.code.as_deref()),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.manufacturer.as_deref()),
+            11 => out.opt(self.dose_form.as_deref()),
+            12 => out.opt(self.amount.as_deref()),
+            13 => out.many(&self.synonym),
+            14 => out.many(&self.related_medication_knowledge),
+            15 => out.many(&self.associated_medication),
+            16 => out.many(&self.product_type),
+            17 => out.many(&self.monograph),
+            18 => out.many(&self.ingredient),
+            19 => out.opt(self.preparation_instruction.as_ref()),
+            20 => out.many(&self.intended_route),
+            21 => out.many(&self.cost),
+            22 => out.many(&self.monitoring_program),
+            23 => out.many(&self.administration_guidelines),
+            24 => out.many(&self.medicine_classification),
+            25 => out.opt(self.packaging.as_deref()),
+            26 => out.many(&self.drug_characteristic),
+            27 => out.many(&self.contraindication),
+            28 => out.many(&self.regulatory),
+            29 => out.many(&self.kinetics),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicationKnowledge {
     const TYPE_NAME: &'static str = "MedicationKnowledge";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -674,6 +750,32 @@ impl MedicationKnowledgeRelatedMedicationKnowledge {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeRelatedMedicationKnowledge {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("reference", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.reference),
+            _ => {}
+        }
+    }
+}
+
 /// Associated documentation about the medication
 ///
 /// Associated documentation about the medication.
@@ -791,6 +893,32 @@ impl MedicationKnowledgeMonograph {
     ) -> &mut Self {
         self.source = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeMonograph {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.source.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -943,6 +1071,34 @@ impl MedicationKnowledgeIngredient {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeIngredient {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("item", crate::fhirpath::Card::Choice),
+            ("isActive", crate::fhirpath::Card::One),
+            ("strength", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.item.as_ref()),
+            4 => out.opt(self.is_active.as_ref()),
+            5 => out.opt(self.strength.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationKnowledge.ingredient.item[x]`.
 ///
 /// In JSON the element name carries the type (`itemCodeableConcept`, `itemReference`, ...).
@@ -991,6 +1147,16 @@ impl crate::validate::Validate for MedicationKnowledgeIngredientItem {
         match self {
             Self::CodeableConcept(x) => v.variant("itemCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("itemReference", x, &["Substance"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationKnowledgeIngredientItem {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1133,6 +1299,34 @@ impl MedicationKnowledgeCost {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeCost {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("cost", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.source.as_ref()),
+            5 => out.opt(self.cost.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Program under which a medication is reviewed
 ///
 /// The program under which the medication is reviewed.
@@ -1241,6 +1435,32 @@ impl crate::validate::Validate for MedicationKnowledgeMonitoringProgram {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("type", &self.type_, 0);
         v.field("name", &self.name, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeMonitoringProgram {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.name.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1387,6 +1607,34 @@ impl crate::validate::Validate for MedicationKnowledgeAdministrationGuidelines {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeAdministrationGuidelines {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("dosage", crate::fhirpath::Card::Many),
+            ("indication", crate::fhirpath::Card::Choice),
+            ("patientCharacteristics", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.dosage),
+            4 => out.choice(self.indication.as_ref()),
+            5 => out.many(&self.patient_characteristics),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationKnowledge.administrationGuidelines.indication[x]`.
 ///
 /// In JSON the element name carries the type (`indicationCodeableConcept`, `indicationReference`, ...).
@@ -1440,6 +1688,16 @@ for MedicationKnowledgeAdministrationGuidelinesIndication {
             Self::Reference(x) => {
                 v.variant_ref("indicationReference", x, &["ObservationDefinition"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationKnowledgeAdministrationGuidelinesIndication {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1566,6 +1824,32 @@ impl MedicationKnowledgeAdministrationGuidelinesDosage {
             type_: Some(Box::new(type_)),
             dosage: vec![dosage],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeAdministrationGuidelinesDosage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("dosage", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.dosage),
+            _ => {}
         }
     }
 }
@@ -1723,6 +2007,33 @@ impl MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect
+for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("characteristic", crate::fhirpath::Card::Choice),
+            ("value", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.characteristic.as_ref()),
+            4 => out.many(&self.value),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationKnowledge.administrationGuidelines.patientCharacteristics.characteristic[x]`.
 ///
 /// In JSON the element name carries the type (`characteristicCodeableConcept`, `characteristicQuantity`, ...).
@@ -1776,6 +2087,17 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteris
         match self {
             Self::CodeableConcept(x) => v.variant("characteristicCodeableConcept", x),
             Self::Quantity(x) => v.variant("characteristicQuantity", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice
+for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteristic {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Quantity(v) => &**v,
         }
     }
 }
@@ -1902,6 +2224,32 @@ impl MedicationKnowledgeMedicineClassification {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeMedicineClassification {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("classification", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.classification),
+            _ => {}
+        }
+    }
+}
+
 /// Details about packaged medications
 ///
 /// Information that only applies to packages (not products).
@@ -2008,6 +2356,32 @@ impl crate::validate::Validate for MedicationKnowledgePackaging {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("type", &self.type_, 0);
         v.field("quantity", &self.quantity, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgePackaging {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.quantity.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -2180,6 +2554,32 @@ impl crate::validate::Validate for MedicationKnowledgeDrugCharacteristic {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeDrugCharacteristic {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.choice(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationKnowledge.drugCharacteristic.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCodeableConcept`, `valueString`, ...).
@@ -2250,6 +2650,18 @@ impl crate::validate::Validate for MedicationKnowledgeDrugCharacteristicValue {
             Self::String(x) => v.variant("valueString", x),
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Base64Binary(x) => v.variant("valueBase64Binary", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationKnowledgeDrugCharacteristicValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::String(v) => v,
+            Self::Quantity(v) => &**v,
+            Self::Base64Binary(v) => v,
         }
     }
 }
@@ -2409,6 +2821,36 @@ impl MedicationKnowledgeRegulatory {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatory {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("regulatoryAuthority", crate::fhirpath::Card::One),
+            ("substitution", crate::fhirpath::Card::Many),
+            ("schedule", crate::fhirpath::Card::Many),
+            ("maxDispense", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.regulatory_authority.as_deref()),
+            4 => out.many(&self.substitution),
+            5 => out.many(&self.schedule),
+            6 => out.opt(self.max_dispense.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Specifies if changes are allowed when dispensing a medication from a regulatory perspective
 ///
 /// Specifies if changes are allowed when dispensing a medication from a regulatory perspective.
@@ -2540,6 +2982,32 @@ impl MedicationKnowledgeRegulatorySubstitution {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatorySubstitution {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("allowed", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.allowed.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Specifies the schedule of a medication in jurisdiction
 ///
 /// Specifies the schedule of a medication in jurisdiction.
@@ -2648,6 +3116,30 @@ impl MedicationKnowledgeRegulatorySchedule {
         MedicationKnowledgeRegulatorySchedule {
             schedule: Some(Box::new(schedule)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatorySchedule {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("schedule", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.schedule.as_deref()),
+            _ => {}
         }
     }
 }
@@ -2774,6 +3266,32 @@ impl MedicationKnowledgeRegulatoryMaxDispense {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeRegulatoryMaxDispense {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.quantity.as_deref()),
+            4 => out.opt(self.period.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// The time course of drug absorption, distribution, metabolism and excretion of a medication from the body
 ///
 /// The time course of drug absorption, distribution, metabolism and excretion of a medication from the body.
@@ -2890,5 +3408,33 @@ impl crate::validate::Validate for MedicationKnowledgeKinetics {
         v.field("areaUnderCurve", &self.area_under_curve, 0);
         v.field("lethalDose50", &self.lethal_dose50, 0);
         v.field("halfLifePeriod", &self.half_life_period, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationKnowledgeKinetics {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("areaUnderCurve", crate::fhirpath::Card::Many),
+            ("lethalDose50", crate::fhirpath::Card::Many),
+            ("halfLifePeriod", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.area_under_curve),
+            4 => out.many(&self.lethal_dose50),
+            5 => out.opt(self.half_life_period.as_deref()),
+            _ => {}
+        }
     }
 }

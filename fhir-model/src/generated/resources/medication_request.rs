@@ -880,6 +880,102 @@ impl MedicationRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationRequest {
+    fn fhir_type(&self) -> &'static str {
+        "MedicationRequest"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("intent", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("priority", crate::fhirpath::Card::One),
+            ("doNotPerform", crate::fhirpath::Card::One),
+            ("reported", crate::fhirpath::Card::Choice),
+            ("medication", crate::fhirpath::Card::Choice),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("supportingInformation", crate::fhirpath::Card::Many),
+            ("authoredOn", crate::fhirpath::Card::One),
+            ("requester", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::One),
+            ("performerType", crate::fhirpath::Card::One),
+            ("recorder", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("groupIdentifier", crate::fhirpath::Card::One),
+            ("courseOfTherapyType", crate::fhirpath::Card::One),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("dosageInstruction", crate::fhirpath::Card::Many),
+            ("dispenseRequest", crate::fhirpath::Card::One),
+            ("substitution", crate::fhirpath::Card::One),
+            ("priorPrescription", crate::fhirpath::Card::One),
+            ("detectedIssue", crate::fhirpath::Card::Many),
+            ("eventHistory", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.status_reason.as_deref()),
+            11 => out.opt(self.intent.as_ref()),
+            12 => out.many(&self.category),
+            13 => out.opt(self.priority.as_ref()),
+            14 => out.opt(self.do_not_perform.as_ref()),
+            15 => out.choice(self.reported.as_ref()),
+            16 => out.choice(self.medication.as_ref()),
+            17 => out.opt(self.subject.as_deref()),
+            18 => out.opt(self.encounter.as_deref()),
+            19 => out.many(&self.supporting_information),
+            20 => out.opt(self.authored_on.as_ref()),
+            21 => out.opt(self.requester.as_deref()),
+            22 => out.opt(self.performer.as_deref()),
+            23 => out.opt(self.performer_type.as_deref()),
+            24 => out.opt(self.recorder.as_deref()),
+            25 => out.many(&self.reason_code),
+            26 => out.many(&self.reason_reference),
+            27 => out.many(&self.instantiates_canonical),
+            28 => out.many(&self.instantiates_uri),
+            29 => out.many(&self.based_on),
+            30 => out.opt(self.group_identifier.as_deref()),
+            31 => out.opt(self.course_of_therapy_type.as_deref()),
+            32 => out.many(&self.insurance),
+            33 => out.many(&self.note),
+            34 => out.many(&self.dosage_instruction),
+            35 => out.opt(self.dispense_request.as_deref()),
+            36 => out.opt(self.substitution.as_deref()),
+            37 => out.opt(self.prior_prescription.as_deref()),
+            38 => out.many(&self.detected_issue),
+            39 => out.many(&self.event_history),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationRequest.reported[x]`.
 ///
 /// In JSON the element name carries the type (`reportedBoolean`, `reportedReference`, ...).
@@ -966,6 +1062,16 @@ impl crate::validate::Validate for MedicationRequestReported {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationRequestReported {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Boolean(v) => v,
+            Self::Reference(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `MedicationRequest.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -1018,6 +1124,16 @@ impl crate::validate::Validate for MedicationRequestMedication {
             Self::Reference(x) => {
                 v.variant_ref("medicationReference", x, &["Medication"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationRequestMedication {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1250,6 +1366,42 @@ impl MedicationRequestDispenseRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationRequestDispenseRequest {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("initialFill", crate::fhirpath::Card::One),
+            ("dispenseInterval", crate::fhirpath::Card::One),
+            ("validityPeriod", crate::fhirpath::Card::One),
+            ("numberOfRepeatsAllowed", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("expectedSupplyDuration", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.initial_fill.as_deref()),
+            4 => out.opt(self.dispense_interval.as_deref()),
+            5 => out.opt(self.validity_period.as_deref()),
+            6 => out.opt(self.number_of_repeats_allowed.as_ref()),
+            7 => out.opt(self.quantity.as_deref()),
+            8 => out.opt(self.expected_supply_duration.as_deref()),
+            9 => out.opt(self.performer.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// First fill details
 ///
 /// Indicates the quantity or duration for the first dispense of the medication.
@@ -1356,6 +1508,32 @@ impl crate::validate::Validate for MedicationRequestDispenseRequestInitialFill {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("quantity", &self.quantity, 0);
         v.field("duration", &self.duration, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationRequestDispenseRequestInitialFill {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("duration", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.quantity.as_deref()),
+            4 => out.opt(self.duration.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1506,6 +1684,32 @@ impl MedicationRequestSubstitution {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationRequestSubstitution {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("allowed", crate::fhirpath::Card::Choice),
+            ("reason", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.allowed.as_ref()),
+            4 => out.opt(self.reason.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationRequest.substitution.allowed[x]`.
 ///
 /// In JSON the element name carries the type (`allowedBoolean`, `allowedCodeableConcept`, ...).
@@ -1556,6 +1760,16 @@ impl crate::validate::Validate for MedicationRequestSubstitutionAllowed {
         match self {
             Self::Boolean(x) => v.variant("allowedBoolean", x),
             Self::CodeableConcept(x) => v.variant("allowedCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationRequestSubstitutionAllowed {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Boolean(v) => v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }

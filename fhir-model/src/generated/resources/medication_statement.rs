@@ -578,6 +578,72 @@ impl MedicationStatement {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicationStatement {
+    fn fhir_type(&self) -> &'static str {
+        "MedicationStatement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("medication", crate::fhirpath::Card::Choice),
+            ("subject", crate::fhirpath::Card::One),
+            ("context", crate::fhirpath::Card::One),
+            ("effective", crate::fhirpath::Card::Choice),
+            ("dateAsserted", crate::fhirpath::Card::One),
+            ("informationSource", crate::fhirpath::Card::One),
+            ("derivedFrom", crate::fhirpath::Card::Many),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("dosage", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.based_on),
+            10 => out.many(&self.part_of),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.many(&self.status_reason),
+            13 => out.opt(self.category.as_deref()),
+            14 => out.choice(self.medication.as_ref()),
+            15 => out.opt(self.subject.as_deref()),
+            16 => out.opt(self.context.as_deref()),
+            17 => out.choice(self.effective.as_ref()),
+            18 => out.opt(self.date_asserted.as_ref()),
+            19 => out.opt(self.information_source.as_deref()),
+            20 => out.many(&self.derived_from),
+            21 => out.many(&self.reason_code),
+            22 => out.many(&self.reason_reference),
+            23 => out.many(&self.note),
+            24 => out.many(&self.dosage),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicationStatement.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -634,6 +700,16 @@ impl crate::validate::Validate for MedicationStatementMedication {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationStatementMedication {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `MedicationStatement.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -684,6 +760,16 @@ impl crate::validate::Validate for MedicationStatementEffective {
         match self {
             Self::DateTime(x) => v.variant("effectiveDateTime", x),
             Self::Period(x) => v.variant("effectivePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicationStatementEffective {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }

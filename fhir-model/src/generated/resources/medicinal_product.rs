@@ -602,6 +602,78 @@ impl MedicinalProduct {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProduct {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProduct"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("domain", crate::fhirpath::Card::One),
+            ("combinedPharmaceuticalDoseForm", crate::fhirpath::Card::One),
+            ("legalStatusOfSupply", crate::fhirpath::Card::One),
+            ("additionalMonitoringIndicator", crate::fhirpath::Card::One),
+            ("specialMeasures", crate::fhirpath::Card::Many),
+            ("paediatricUseIndicator", crate::fhirpath::Card::One),
+            ("productClassification", crate::fhirpath::Card::Many),
+            ("marketingStatus", crate::fhirpath::Card::Many),
+            ("pharmaceuticalProduct", crate::fhirpath::Card::Many),
+            ("packagedMedicinalProduct", crate::fhirpath::Card::Many),
+            ("attachedDocument", crate::fhirpath::Card::Many),
+            ("masterFile", crate::fhirpath::Card::Many),
+            ("contact", crate::fhirpath::Card::Many),
+            ("clinicalTrial", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::Many),
+            ("crossReference", crate::fhirpath::Card::Many),
+            ("manufacturingBusinessOperation", crate::fhirpath::Card::Many),
+            ("specialDesignation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.type_.as_deref()),
+            10 => out.opt(self.domain.as_deref()),
+            11 => out.opt(self.combined_pharmaceutical_dose_form.as_deref()),
+            12 => out.opt(self.legal_status_of_supply.as_deref()),
+            13 => out.opt(self.additional_monitoring_indicator.as_deref()),
+            14 => out.many(&self.special_measures),
+            15 => out.opt(self.paediatric_use_indicator.as_deref()),
+            16 => out.many(&self.product_classification),
+            17 => out.many(&self.marketing_status),
+            18 => out.many(&self.pharmaceutical_product),
+            19 => out.many(&self.packaged_medicinal_product),
+            20 => out.many(&self.attached_document),
+            21 => out.many(&self.master_file),
+            22 => out.many(&self.contact),
+            23 => out.many(&self.clinical_trial),
+            24 => out.many(&self.name),
+            25 => out.many(&self.cross_reference),
+            26 => out.many(&self.manufacturing_business_operation),
+            27 => out.many(&self.special_designation),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProduct {
     const TYPE_NAME: &'static str = "MedicinalProduct";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -766,6 +838,34 @@ impl MedicinalProductName {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductName {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("productName", crate::fhirpath::Card::One),
+            ("namePart", crate::fhirpath::Card::Many),
+            ("countryLanguage", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.product_name.as_ref()),
+            4 => out.many(&self.name_part),
+            5 => out.many(&self.country_language),
+            _ => {}
+        }
+    }
+}
+
 /// Coding words or phrases of the name
 ///
 /// Coding words or phrases of the name.
@@ -893,6 +993,32 @@ impl MedicinalProductNameNamePart {
             part: Some(crate::Primitive::new(part)),
             type_: Some(Box::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductNameNamePart {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("part", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.part.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            _ => {}
         }
     }
 }
@@ -1029,6 +1155,34 @@ impl MedicinalProductNameCountryLanguage {
             country: Some(Box::new(country)),
             language: Some(Box::new(language)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductNameCountryLanguage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("country", crate::fhirpath::Card::One),
+            ("jurisdiction", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.country.as_deref()),
+            4 => out.opt(self.jurisdiction.as_deref()),
+            5 => out.opt(self.language.as_deref()),
+            _ => {}
         }
     }
 }
@@ -1226,6 +1380,40 @@ impl MedicinalProductManufacturingBusinessOperation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductManufacturingBusinessOperation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("operationType", crate::fhirpath::Card::One),
+            ("authorisationReferenceNumber", crate::fhirpath::Card::One),
+            ("effectiveDate", crate::fhirpath::Card::One),
+            ("confidentialityIndicator", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::Many),
+            ("regulator", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.operation_type.as_deref()),
+            4 => out.opt(self.authorisation_reference_number.as_deref()),
+            5 => out.opt(self.effective_date.as_ref()),
+            6 => out.opt(self.confidentiality_indicator.as_deref()),
+            7 => out.many(&self.manufacturer),
+            8 => out.opt(self.regulator.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Indicates if the medicinal product has an orphan designation for the treatment of a rare disease
 ///
 /// Indicates if the medicinal product has an orphan designation for the treatment of a rare disease.
@@ -1403,6 +1591,42 @@ impl crate::validate::Validate for MedicinalProductSpecialDesignation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductSpecialDesignation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("intendedUse", crate::fhirpath::Card::One),
+            ("indication", crate::fhirpath::Card::Choice),
+            ("status", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("species", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.identifier),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.intended_use.as_deref()),
+            6 => out.choice(self.indication.as_ref()),
+            7 => out.opt(self.status.as_deref()),
+            8 => out.opt(self.date.as_ref()),
+            9 => out.opt(self.species.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicinalProduct.specialDesignation.indication[x]`.
 ///
 /// In JSON the element name carries the type (`indicationCodeableConcept`, `indicationReference`, ...).
@@ -1455,6 +1679,16 @@ impl crate::validate::Validate for MedicinalProductSpecialDesignationIndication 
             Self::Reference(x) => {
                 v.variant_ref("indicationReference", x, &["MedicinalProductIndication"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicinalProductSpecialDesignationIndication {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

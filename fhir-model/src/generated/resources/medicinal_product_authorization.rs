@@ -453,6 +453,70 @@ impl MedicinalProductAuthorization {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductAuthorization {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductAuthorization"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::One),
+            ("country", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusDate", crate::fhirpath::Card::One),
+            ("restoreDate", crate::fhirpath::Card::One),
+            ("validityPeriod", crate::fhirpath::Card::One),
+            ("dataExclusivityPeriod", crate::fhirpath::Card::One),
+            ("dateOfFirstAuthorization", crate::fhirpath::Card::One),
+            ("internationalBirthDate", crate::fhirpath::Card::One),
+            ("legalBasis", crate::fhirpath::Card::One),
+            ("jurisdictionalAuthorization", crate::fhirpath::Card::Many),
+            ("holder", crate::fhirpath::Card::One),
+            ("regulator", crate::fhirpath::Card::One),
+            ("procedure", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.subject.as_deref()),
+            10 => out.many(&self.country),
+            11 => out.many(&self.jurisdiction),
+            12 => out.opt(self.status.as_deref()),
+            13 => out.opt(self.status_date.as_ref()),
+            14 => out.opt(self.restore_date.as_ref()),
+            15 => out.opt(self.validity_period.as_deref()),
+            16 => out.opt(self.data_exclusivity_period.as_deref()),
+            17 => out.opt(self.date_of_first_authorization.as_ref()),
+            18 => out.opt(self.international_birth_date.as_ref()),
+            19 => out.opt(self.legal_basis.as_deref()),
+            20 => out.many(&self.jurisdictional_authorization),
+            21 => out.opt(self.holder.as_deref()),
+            22 => out.opt(self.regulator.as_deref()),
+            23 => out.opt(self.procedure.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductAuthorization {
     const TYPE_NAME: &'static str = "MedicinalProductAuthorization";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -623,6 +687,39 @@ for MedicinalProductAuthorizationJurisdictionalAuthorization {
         v.field("jurisdiction", &self.jurisdiction, 0);
         v.field("legalStatusOfSupply", &self.legal_status_of_supply, 0);
         v.field("validityPeriod", &self.validity_period, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect
+for MedicinalProductAuthorizationJurisdictionalAuthorization {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("country", crate::fhirpath::Card::One),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("legalStatusOfSupply", crate::fhirpath::Card::One),
+            ("validityPeriod", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.identifier),
+            4 => out.opt(self.country.as_deref()),
+            5 => out.many(&self.jurisdiction),
+            6 => out.opt(self.legal_status_of_supply.as_deref()),
+            7 => out.opt(self.validity_period.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -797,6 +894,36 @@ impl MedicinalProductAuthorizationProcedure {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductAuthorizationProcedure {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::Choice),
+            ("application", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_deref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.choice(self.date.as_ref()),
+            6 => out.many(&self.application),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicinalProductAuthorization.procedure.date[x]`.
 ///
 /// In JSON the element name carries the type (`datePeriod`, `dateDateTime`, ...).
@@ -845,6 +972,16 @@ impl crate::validate::Validate for MedicinalProductAuthorizationProcedureDate {
         match self {
             Self::Period(x) => v.variant("datePeriod", x),
             Self::DateTime(x) => v.variant("dateDateTime", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicinalProductAuthorizationProcedureDate {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Period(v) => &**v,
+            Self::DateTime(v) => v,
         }
     }
 }

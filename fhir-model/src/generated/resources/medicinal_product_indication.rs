@@ -330,6 +330,56 @@ impl MedicinalProductIndication {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductIndication {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductIndication"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::Many),
+            ("diseaseSymptomProcedure", crate::fhirpath::Card::One),
+            ("diseaseStatus", crate::fhirpath::Card::One),
+            ("comorbidity", crate::fhirpath::Card::Many),
+            ("intendedEffect", crate::fhirpath::Card::One),
+            ("duration", crate::fhirpath::Card::One),
+            ("otherTherapy", crate::fhirpath::Card::Many),
+            ("undesirableEffect", crate::fhirpath::Card::Many),
+            ("population", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.subject),
+            9 => out.opt(self.disease_symptom_procedure.as_deref()),
+            10 => out.opt(self.disease_status.as_deref()),
+            11 => out.many(&self.comorbidity),
+            12 => out.opt(self.intended_effect.as_deref()),
+            13 => out.opt(self.duration.as_deref()),
+            14 => out.many(&self.other_therapy),
+            15 => out.many(&self.undesirable_effect),
+            16 => out.many(&self.population),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductIndication {
     const TYPE_NAME: &'static str = "MedicinalProductIndication";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -509,6 +559,32 @@ impl MedicinalProductIndicationOtherTherapy {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductIndicationOtherTherapy {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("therapyRelationshipType", crate::fhirpath::Card::One),
+            ("medication", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.therapy_relationship_type.as_deref()),
+            4 => out.choice(self.medication.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicinalProductIndication.otherTherapy.medication[x]`.
 ///
 /// In JSON the element name carries the type (`medicationCodeableConcept`, `medicationReference`, ...).
@@ -588,6 +664,16 @@ impl crate::validate::Validate for MedicinalProductIndicationOtherTherapyMedicat
                     ],
                 )
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicinalProductIndicationOtherTherapyMedication {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

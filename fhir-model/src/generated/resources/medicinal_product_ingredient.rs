@@ -299,6 +299,50 @@ impl MedicinalProductIngredient {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductIngredient {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductIngredient"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::One),
+            ("allergenicIndicator", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::Many),
+            ("specifiedSubstance", crate::fhirpath::Card::Many),
+            ("substance", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.identifier.as_deref()),
+            9 => out.opt(self.role.as_deref()),
+            10 => out.opt(self.allergenic_indicator.as_ref()),
+            11 => out.many(&self.manufacturer),
+            12 => out.many(&self.specified_substance),
+            13 => out.opt(self.substance.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductIngredient {
     const TYPE_NAME: &'static str = "MedicinalProductIngredient";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -468,6 +512,36 @@ impl MedicinalProductIngredientSpecifiedSubstance {
             code: Some(Box::new(code)),
             group: Some(Box::new(group)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductIngredientSpecifiedSubstance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("group", crate::fhirpath::Card::One),
+            ("confidentiality", crate::fhirpath::Card::One),
+            ("strength", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.group.as_deref()),
+            5 => out.opt(self.confidentiality.as_deref()),
+            6 => out.many(&self.strength),
+            _ => {}
         }
     }
 }
@@ -683,6 +757,42 @@ impl MedicinalProductIngredientSpecifiedSubstanceStrength {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductIngredientSpecifiedSubstanceStrength {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("presentation", crate::fhirpath::Card::One),
+            ("presentationLowLimit", crate::fhirpath::Card::One),
+            ("concentration", crate::fhirpath::Card::One),
+            ("concentrationLowLimit", crate::fhirpath::Card::One),
+            ("measurementPoint", crate::fhirpath::Card::One),
+            ("country", crate::fhirpath::Card::Many),
+            ("referenceStrength", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.presentation.as_deref()),
+            4 => out.opt(self.presentation_low_limit.as_deref()),
+            5 => out.opt(self.concentration.as_deref()),
+            6 => out.opt(self.concentration_low_limit.as_deref()),
+            7 => out.opt(self.measurement_point.as_ref()),
+            8 => out.many(&self.country),
+            9 => out.many(&self.reference_strength),
+            _ => {}
+        }
+    }
+}
+
 /// Strength expressed in terms of a reference substance
 ///
 /// Strength expressed in terms of a reference substance.
@@ -866,6 +976,39 @@ impl MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect
+for MedicinalProductIngredientSpecifiedSubstanceStrengthReferenceStrength {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("substance", crate::fhirpath::Card::One),
+            ("strength", crate::fhirpath::Card::One),
+            ("strengthLowLimit", crate::fhirpath::Card::One),
+            ("measurementPoint", crate::fhirpath::Card::One),
+            ("country", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.substance.as_deref()),
+            4 => out.opt(self.strength.as_deref()),
+            5 => out.opt(self.strength_low_limit.as_deref()),
+            6 => out.opt(self.measurement_point.as_ref()),
+            7 => out.many(&self.country),
+            _ => {}
+        }
+    }
+}
+
 /// The ingredient substance
 ///
 /// The ingredient substance.
@@ -984,6 +1127,32 @@ impl MedicinalProductIngredientSubstance {
         MedicinalProductIngredientSubstance {
             code: Some(Box::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductIngredientSubstance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("strength", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.many(&self.strength),
+            _ => {}
         }
     }
 }

@@ -289,6 +289,52 @@ impl MedicinalProductInteraction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductInteraction {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductInteraction"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("interactant", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("effect", crate::fhirpath::Card::One),
+            ("incidence", crate::fhirpath::Card::One),
+            ("management", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.subject),
+            9 => out.opt(self.description.as_ref()),
+            10 => out.many(&self.interactant),
+            11 => out.opt(self.type_.as_deref()),
+            12 => out.opt(self.effect.as_deref()),
+            13 => out.opt(self.incidence.as_deref()),
+            14 => out.opt(self.management.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductInteraction {
     const TYPE_NAME: &'static str = "MedicinalProductInteraction";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -443,6 +489,30 @@ impl MedicinalProductInteractionInteractant {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductInteractionInteractant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("item", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.item.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MedicinalProductInteraction.interactant.item[x]`.
 ///
 /// In JSON the element name carries the type (`itemReference`, `itemCodeableConcept`, ...).
@@ -520,6 +590,16 @@ impl crate::validate::Validate for MedicinalProductInteractionInteractantItem {
                 )
             }
             Self::CodeableConcept(x) => v.variant("itemCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MedicinalProductInteractionInteractantItem {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Reference(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }

@@ -321,6 +321,52 @@ impl MedicinalProductManufactured {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductManufactured {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductManufactured"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("manufacturedDoseForm", crate::fhirpath::Card::One),
+            ("unitOfPresentation", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::Many),
+            ("ingredient", crate::fhirpath::Card::Many),
+            ("physicalCharacteristics", crate::fhirpath::Card::One),
+            ("otherCharacteristics", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.manufactured_dose_form.as_deref()),
+            9 => out.opt(self.unit_of_presentation.as_deref()),
+            10 => out.opt(self.quantity.as_deref()),
+            11 => out.many(&self.manufacturer),
+            12 => out.many(&self.ingredient),
+            13 => out.opt(self.physical_characteristics.as_deref()),
+            14 => out.many(&self.other_characteristics),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductManufactured {
     const TYPE_NAME: &'static str = "MedicinalProductManufactured";
     fn id(&self) -> Option<&crate::primitives::Id> {

@@ -346,6 +346,56 @@ impl MedicinalProductPackaged {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductPackaged {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductPackaged"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("legalStatusOfSupply", crate::fhirpath::Card::One),
+            ("marketingStatus", crate::fhirpath::Card::Many),
+            ("marketingAuthorization", crate::fhirpath::Card::One),
+            ("manufacturer", crate::fhirpath::Card::Many),
+            ("batchIdentifier", crate::fhirpath::Card::Many),
+            ("packageItem", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.subject),
+            10 => out.opt(self.description.as_ref()),
+            11 => out.opt(self.legal_status_of_supply.as_deref()),
+            12 => out.many(&self.marketing_status),
+            13 => out.opt(self.marketing_authorization.as_deref()),
+            14 => out.many(&self.manufacturer),
+            15 => out.many(&self.batch_identifier),
+            16 => out.many(&self.package_item),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductPackaged {
     const TYPE_NAME: &'static str = "MedicinalProductPackaged";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -497,6 +547,32 @@ impl MedicinalProductPackagedBatchIdentifier {
         MedicinalProductPackagedBatchIdentifier {
             outer_packaging: Some(Box::new(outer_packaging)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductPackagedBatchIdentifier {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("outerPackaging", crate::fhirpath::Card::One),
+            ("immediatePackaging", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.outer_packaging.as_deref()),
+            4 => out.opt(self.immediate_packaging.as_deref()),
+            _ => {}
         }
     }
 }
@@ -789,5 +865,51 @@ impl MedicinalProductPackagedPackageItem {
     >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
         self.manufacturer.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductPackagedPackageItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("material", crate::fhirpath::Card::Many),
+            ("alternateMaterial", crate::fhirpath::Card::Many),
+            ("device", crate::fhirpath::Card::Many),
+            ("manufacturedItem", crate::fhirpath::Card::Many),
+            ("packageItem", crate::fhirpath::Card::Many),
+            ("physicalCharacteristics", crate::fhirpath::Card::One),
+            ("otherCharacteristics", crate::fhirpath::Card::Many),
+            ("shelfLifeStorage", crate::fhirpath::Card::Many),
+            ("manufacturer", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.identifier),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.quantity.as_deref()),
+            6 => out.many(&self.material),
+            7 => out.many(&self.alternate_material),
+            8 => out.many(&self.device),
+            9 => out.many(&self.manufactured_item),
+            10 => out.many(&self.package_item),
+            11 => out.opt(self.physical_characteristics.as_deref()),
+            12 => out.many(&self.other_characteristics),
+            13 => out.many(&self.shelf_life_storage),
+            14 => out.many(&self.manufacturer),
+            _ => {}
+        }
     }
 }

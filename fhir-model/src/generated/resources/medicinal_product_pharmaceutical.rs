@@ -318,6 +318,52 @@ impl MedicinalProductPharmaceutical {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductPharmaceutical {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductPharmaceutical"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("administrableDoseForm", crate::fhirpath::Card::One),
+            ("unitOfPresentation", crate::fhirpath::Card::One),
+            ("ingredient", crate::fhirpath::Card::Many),
+            ("device", crate::fhirpath::Card::Many),
+            ("characteristics", crate::fhirpath::Card::Many),
+            ("routeOfAdministration", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.administrable_dose_form.as_deref()),
+            10 => out.opt(self.unit_of_presentation.as_deref()),
+            11 => out.many(&self.ingredient),
+            12 => out.many(&self.device),
+            13 => out.many(&self.characteristics),
+            14 => out.many(&self.route_of_administration),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductPharmaceutical {
     const TYPE_NAME: &'static str = "MedicinalProductPharmaceutical";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -463,6 +509,32 @@ impl MedicinalProductPharmaceuticalCharacteristics {
         MedicinalProductPharmaceuticalCharacteristics {
             code: Some(Box::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductPharmaceuticalCharacteristics {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.status.as_deref()),
+            _ => {}
         }
     }
 }
@@ -657,6 +729,42 @@ impl MedicinalProductPharmaceuticalRouteOfAdministration {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductPharmaceuticalRouteOfAdministration {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("firstDose", crate::fhirpath::Card::One),
+            ("maxSingleDose", crate::fhirpath::Card::One),
+            ("maxDosePerDay", crate::fhirpath::Card::One),
+            ("maxDosePerTreatmentPeriod", crate::fhirpath::Card::One),
+            ("maxTreatmentPeriod", crate::fhirpath::Card::One),
+            ("targetSpecies", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.first_dose.as_deref()),
+            5 => out.opt(self.max_single_dose.as_deref()),
+            6 => out.opt(self.max_dose_per_day.as_deref()),
+            7 => out.opt(self.max_dose_per_treatment_period.as_deref()),
+            8 => out.opt(self.max_treatment_period.as_deref()),
+            9 => out.many(&self.target_species),
+            _ => {}
+        }
+    }
+}
+
 /// A species for which this route applies
 ///
 /// A species for which this route applies.
@@ -785,6 +893,33 @@ impl MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
         MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
             code: Some(Box::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect
+for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpecies {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("withdrawalPeriod", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.many(&self.withdrawal_period),
+            _ => {}
         }
     }
 }
@@ -946,6 +1081,35 @@ impl MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalP
             tissue: Some(Box::new(tissue)),
             value: Some(Box::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect
+for MedicinalProductPharmaceuticalRouteOfAdministrationTargetSpeciesWithdrawalPeriod {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("tissue", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("supportingInformation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.tissue.as_deref()),
+            4 => out.opt(self.value.as_deref()),
+            5 => out.opt(self.supporting_information.as_ref()),
+            _ => {}
         }
     }
 }

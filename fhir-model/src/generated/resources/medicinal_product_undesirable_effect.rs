@@ -268,6 +268,48 @@ impl MedicinalProductUndesirableEffect {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MedicinalProductUndesirableEffect {
+    fn fhir_type(&self) -> &'static str {
+        "MedicinalProductUndesirableEffect"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::Many),
+            ("symptomConditionEffect", crate::fhirpath::Card::One),
+            ("classification", crate::fhirpath::Card::One),
+            ("frequencyOfOccurrence", crate::fhirpath::Card::One),
+            ("population", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.subject),
+            9 => out.opt(self.symptom_condition_effect.as_deref()),
+            10 => out.opt(self.classification.as_deref()),
+            11 => out.opt(self.frequency_of_occurrence.as_deref()),
+            12 => out.many(&self.population),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MedicinalProductUndesirableEffect {
     const TYPE_NAME: &'static str = "MedicinalProductUndesirableEffect";
     fn id(&self) -> Option<&crate::primitives::Id> {

@@ -553,6 +553,86 @@ impl MessageDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MessageDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "MessageDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("replaces", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("base", crate::fhirpath::Card::One),
+            ("parent", crate::fhirpath::Card::Many),
+            ("event", crate::fhirpath::Card::Choice),
+            ("category", crate::fhirpath::Card::One),
+            ("focus", crate::fhirpath::Card::Many),
+            ("responseRequired", crate::fhirpath::Card::One),
+            ("allowedResponse", crate::fhirpath::Card::Many),
+            ("graph", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.many(&self.replaces),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.experimental.as_ref()),
+            16 => out.opt(self.date.as_ref()),
+            17 => out.opt(self.publisher.as_ref()),
+            18 => out.many(&self.contact),
+            19 => out.opt(self.description.as_ref()),
+            20 => out.many(&self.use_context),
+            21 => out.many(&self.jurisdiction),
+            22 => out.opt(self.purpose.as_ref()),
+            23 => out.opt(self.copyright.as_ref()),
+            24 => out.opt(self.base.as_ref()),
+            25 => out.many(&self.parent),
+            26 => out.choice(self.event.as_ref()),
+            27 => out.opt(self.category.as_ref()),
+            28 => out.many(&self.focus),
+            29 => out.opt(self.response_required.as_ref()),
+            30 => out.many(&self.allowed_response),
+            31 => out.many(&self.graph),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MessageDefinition.event[x]`.
 ///
 /// In JSON the element name carries the type (`eventCoding`, `eventUri`, ...).
@@ -601,6 +681,16 @@ impl crate::validate::Validate for MessageDefinitionEvent {
         match self {
             Self::Coding(x) => v.variant("eventCoding", x),
             Self::Uri(x) => v.variant("eventUri", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MessageDefinitionEvent {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Coding(v) => &**v,
+            Self::Uri(v) => v,
         }
     }
 }
@@ -801,6 +891,36 @@ impl MessageDefinitionFocus {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MessageDefinitionFocus {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+            ("min", crate::fhirpath::Card::One),
+            ("max", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.profile.as_ref()),
+            5 => out.opt(self.min.as_ref()),
+            6 => out.opt(self.max.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Responses to this message
 ///
 /// Indicates what types of messages may be sent as an application-level response to this message.
@@ -926,6 +1046,32 @@ impl MessageDefinitionAllowedResponse {
         MessageDefinitionAllowedResponse {
             message: Some(crate::Primitive::new(message)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MessageDefinitionAllowedResponse {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("message", crate::fhirpath::Card::One),
+            ("situation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.message.as_ref()),
+            4 => out.opt(self.situation.as_ref()),
+            _ => {}
         }
     }
 }

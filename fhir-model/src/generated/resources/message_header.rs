@@ -405,6 +405,60 @@ impl MessageHeader {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MessageHeader {
+    fn fhir_type(&self) -> &'static str {
+        "MessageHeader"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("event", crate::fhirpath::Card::Choice),
+            ("destination", crate::fhirpath::Card::Many),
+            ("sender", crate::fhirpath::Card::One),
+            ("enterer", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("responsible", crate::fhirpath::Card::One),
+            ("reason", crate::fhirpath::Card::One),
+            ("response", crate::fhirpath::Card::One),
+            ("focus", crate::fhirpath::Card::Many),
+            ("definition", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.choice(self.event.as_ref()),
+            9 => out.many(&self.destination),
+            10 => out.opt(self.sender.as_deref()),
+            11 => out.opt(self.enterer.as_deref()),
+            12 => out.opt(self.author.as_deref()),
+            13 => out.opt(self.source.as_deref()),
+            14 => out.opt(self.responsible.as_deref()),
+            15 => out.opt(self.reason.as_deref()),
+            16 => out.opt(self.response.as_deref()),
+            17 => out.many(&self.focus),
+            18 => out.opt(self.definition.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `MessageHeader.event[x]`.
 ///
 /// In JSON the element name carries the type (`eventCoding`, `eventUri`, ...).
@@ -453,6 +507,16 @@ impl crate::validate::Validate for MessageHeaderEvent {
         match self {
             Self::Coding(x) => v.variant("eventCoding", x),
             Self::Uri(x) => v.variant("eventUri", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for MessageHeaderEvent {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Coding(v) => &**v,
+            Self::Uri(v) => v,
         }
     }
 }
@@ -662,6 +726,36 @@ impl MessageHeaderDestination {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MessageHeaderDestination {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("target", crate::fhirpath::Card::One),
+            ("endpoint", crate::fhirpath::Card::One),
+            ("receiver", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.target.as_deref()),
+            5 => out.opt(self.endpoint.as_ref()),
+            6 => out.opt(self.receiver.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Message source application
 ///
 /// The source application from which this message originated.
@@ -825,6 +919,38 @@ impl MessageHeaderSource {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MessageHeaderSource {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("software", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::One),
+            ("endpoint", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.software.as_ref()),
+            5 => out.opt(self.version.as_ref()),
+            6 => out.opt(self.contact.as_deref()),
+            7 => out.opt(self.endpoint.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// If this is a reply to prior message
 ///
 /// Information about the message that this message is a response to.  Only present if this message is a response.
@@ -976,5 +1102,33 @@ impl MessageHeaderResponse {
     ) -> &mut Self {
         self.details = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MessageHeaderResponse {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("details", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_ref()),
+            4 => out.opt(self.code.as_ref()),
+            5 => out.opt(self.details.as_deref()),
+            _ => {}
+        }
     }
 }

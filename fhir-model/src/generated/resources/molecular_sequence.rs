@@ -439,6 +439,70 @@ impl MolecularSequence {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequence {
+    fn fhir_type(&self) -> &'static str {
+        "MolecularSequence"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("coordinateSystem", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("specimen", crate::fhirpath::Card::One),
+            ("device", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("referenceSeq", crate::fhirpath::Card::One),
+            ("variant", crate::fhirpath::Card::Many),
+            ("observedSeq", crate::fhirpath::Card::One),
+            ("quality", crate::fhirpath::Card::Many),
+            ("readCoverage", crate::fhirpath::Card::One),
+            ("repository", crate::fhirpath::Card::Many),
+            ("pointer", crate::fhirpath::Card::Many),
+            ("structureVariant", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.type_.as_ref()),
+            10 => out.opt(self.coordinate_system.as_ref()),
+            11 => out.opt(self.patient.as_deref()),
+            12 => out.opt(self.specimen.as_deref()),
+            13 => out.opt(self.device.as_deref()),
+            14 => out.opt(self.performer.as_deref()),
+            15 => out.opt(self.quantity.as_deref()),
+            16 => out.opt(self.reference_seq.as_deref()),
+            17 => out.many(&self.variant),
+            18 => out.opt(self.observed_seq.as_ref()),
+            19 => out.many(&self.quality),
+            20 => out.opt(self.read_coverage.as_ref()),
+            21 => out.many(&self.repository),
+            22 => out.many(&self.pointer),
+            23 => out.many(&self.structure_variant),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for MolecularSequence {
     const TYPE_NAME: &'static str = "MolecularSequence";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -719,6 +783,46 @@ impl MolecularSequenceReferenceSeq {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceReferenceSeq {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("chromosome", crate::fhirpath::Card::One),
+            ("genomeBuild", crate::fhirpath::Card::One),
+            ("orientation", crate::fhirpath::Card::One),
+            ("referenceSeqId", crate::fhirpath::Card::One),
+            ("referenceSeqPointer", crate::fhirpath::Card::One),
+            ("referenceSeqString", crate::fhirpath::Card::One),
+            ("strand", crate::fhirpath::Card::One),
+            ("windowStart", crate::fhirpath::Card::One),
+            ("windowEnd", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.chromosome.as_deref()),
+            4 => out.opt(self.genome_build.as_ref()),
+            5 => out.opt(self.orientation.as_ref()),
+            6 => out.opt(self.reference_seq_id.as_deref()),
+            7 => out.opt(self.reference_seq_pointer.as_deref()),
+            8 => out.opt(self.reference_seq_string.as_ref()),
+            9 => out.opt(self.strand.as_ref()),
+            10 => out.opt(self.window_start.as_ref()),
+            11 => out.opt(self.window_end.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Variant in sequence
 ///
 /// The definition of variant here originates from Sequence ontology (\[variant_of\](http://www.sequenceontology.org/browser/current_svn/term/variant_of)). This element can represent amino acid or nucleic sequence change(including insertion,deletion,SNP,etc.)  It can represent some complex mutation or segment variation with the assist of CIGAR string.
@@ -910,6 +1014,40 @@ impl MolecularSequenceVariant {
     >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
         self.variant_pointer = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceVariant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+            ("observedAllele", crate::fhirpath::Card::One),
+            ("referenceAllele", crate::fhirpath::Card::One),
+            ("cigar", crate::fhirpath::Card::One),
+            ("variantPointer", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.start.as_ref()),
+            4 => out.opt(self.end.as_ref()),
+            5 => out.opt(self.observed_allele.as_ref()),
+            6 => out.opt(self.reference_allele.as_ref()),
+            7 => out.opt(self.cigar.as_ref()),
+            8 => out.opt(self.variant_pointer.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1196,6 +1334,58 @@ impl MolecularSequenceQuality {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceQuality {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("standardSequence", crate::fhirpath::Card::One),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+            ("score", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("truthTP", crate::fhirpath::Card::One),
+            ("queryTP", crate::fhirpath::Card::One),
+            ("truthFN", crate::fhirpath::Card::One),
+            ("queryFP", crate::fhirpath::Card::One),
+            ("gtFP", crate::fhirpath::Card::One),
+            ("precision", crate::fhirpath::Card::One),
+            ("recall", crate::fhirpath::Card::One),
+            ("fScore", crate::fhirpath::Card::One),
+            ("roc", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.standard_sequence.as_deref()),
+            5 => out.opt(self.start.as_ref()),
+            6 => out.opt(self.end.as_ref()),
+            7 => out.opt(self.score.as_deref()),
+            8 => out.opt(self.method.as_deref()),
+            9 => out.opt(self.truth_tp.as_ref()),
+            10 => out.opt(self.query_tp.as_ref()),
+            11 => out.opt(self.truth_fn.as_ref()),
+            12 => out.opt(self.query_fp.as_ref()),
+            13 => out.opt(self.gt_fp.as_ref()),
+            14 => out.opt(self.precision.as_ref()),
+            15 => out.opt(self.recall.as_ref()),
+            16 => out.opt(self.f_score.as_ref()),
+            17 => out.opt(self.roc.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Receiver Operator Characteristic (ROC) Curve
 ///
 /// Receiver Operator Characteristic (ROC) Curve  to give sensitivity/specificity tradeoff.
@@ -1379,6 +1569,42 @@ impl crate::validate::Validate for MolecularSequenceQualityRoc {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceQualityRoc {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("score", crate::fhirpath::Card::Many),
+            ("numTP", crate::fhirpath::Card::Many),
+            ("numFP", crate::fhirpath::Card::Many),
+            ("numFN", crate::fhirpath::Card::Many),
+            ("precision", crate::fhirpath::Card::Many),
+            ("sensitivity", crate::fhirpath::Card::Many),
+            ("fMeasure", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.score),
+            4 => out.many(&self.num_tp),
+            5 => out.many(&self.num_fp),
+            6 => out.many(&self.num_fn),
+            7 => out.many(&self.precision),
+            8 => out.many(&self.sensitivity),
+            9 => out.many(&self.f_measure),
+            _ => {}
+        }
+    }
+}
+
 /// External repository which contains detailed report related with observedSeq in this resource
 ///
 /// Configurations of the external repository. The repository shall store target's observedSeq or records related with target's observedSeq.
@@ -1556,6 +1782,40 @@ impl MolecularSequenceRepository {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceRepository {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("datasetId", crate::fhirpath::Card::One),
+            ("variantsetId", crate::fhirpath::Card::One),
+            ("readsetId", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.url.as_ref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.dataset_id.as_ref()),
+            7 => out.opt(self.variantset_id.as_ref()),
+            8 => out.opt(self.readset_id.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Structural variant
 ///
 /// Information about chromosome structure variation.
@@ -1699,6 +1959,38 @@ impl crate::validate::Validate for MolecularSequenceStructureVariant {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceStructureVariant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("variantType", crate::fhirpath::Card::One),
+            ("exact", crate::fhirpath::Card::One),
+            ("length", crate::fhirpath::Card::One),
+            ("outer", crate::fhirpath::Card::One),
+            ("inner", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.variant_type.as_deref()),
+            4 => out.opt(self.exact.as_ref()),
+            5 => out.opt(self.length.as_ref()),
+            6 => out.opt(self.outer.as_deref()),
+            7 => out.opt(self.inner.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Structural variant outer
 ///
 /// Structural variant outer.
@@ -1812,6 +2104,32 @@ impl crate::validate::Validate for MolecularSequenceStructureVariantOuter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceStructureVariantOuter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.start.as_ref()),
+            4 => out.opt(self.end.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Structural variant inner
 ///
 /// Structural variant inner.
@@ -1922,5 +2240,31 @@ impl crate::validate::Validate for MolecularSequenceStructureVariantInner {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("start", &self.start, 0);
         v.field("end", &self.end, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for MolecularSequenceStructureVariantInner {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.start.as_ref()),
+            4 => out.opt(self.end.as_ref()),
+            _ => {}
+        }
     }
 }

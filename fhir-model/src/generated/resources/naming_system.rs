@@ -413,6 +413,64 @@ impl NamingSystem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NamingSystem {
+    fn fhir_type(&self) -> &'static str {
+        "NamingSystem"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("kind", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("responsible", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("usage", crate::fhirpath::Card::One),
+            ("uniqueId", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.name.as_ref()),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.kind.as_ref()),
+            11 => out.opt(self.date.as_ref()),
+            12 => out.opt(self.publisher.as_ref()),
+            13 => out.many(&self.contact),
+            14 => out.opt(self.responsible.as_ref()),
+            15 => out.opt(self.type_.as_deref()),
+            16 => out.opt(self.description.as_ref()),
+            17 => out.many(&self.use_context),
+            18 => out.many(&self.jurisdiction),
+            19 => out.opt(self.usage.as_ref()),
+            20 => out.many(&self.unique_id),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for NamingSystem {
     const TYPE_NAME: &'static str = "NamingSystem";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -606,6 +664,38 @@ impl NamingSystemUniqueId {
             type_: Some(crate::Primitive::new(type_)),
             value: Some(crate::Primitive::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NamingSystemUniqueId {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("preferred", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.value.as_ref()),
+            5 => out.opt(self.preferred.as_ref()),
+            6 => out.opt(self.comment.as_ref()),
+            7 => out.opt(self.period.as_deref()),
+            _ => {}
         }
     }
 }

@@ -528,6 +528,72 @@ impl NutritionOrder {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NutritionOrder {
+    fn fhir_type(&self) -> &'static str {
+        "NutritionOrder"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("instantiates", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("intent", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("dateTime", crate::fhirpath::Card::One),
+            ("orderer", crate::fhirpath::Card::One),
+            ("allergyIntolerance", crate::fhirpath::Card::Many),
+            ("foodPreferenceModifier", crate::fhirpath::Card::Many),
+            ("excludeFoodModifier", crate::fhirpath::Card::Many),
+            ("oralDiet", crate::fhirpath::Card::One),
+            ("supplement", crate::fhirpath::Card::Many),
+            ("enteralFormula", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates_canonical),
+            10 => out.many(&self.instantiates_uri),
+            11 => out.many(&self.instantiates),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.intent.as_ref()),
+            14 => out.opt(self.patient.as_deref()),
+            15 => out.opt(self.encounter.as_deref()),
+            16 => out.opt(self.date_time.as_ref()),
+            17 => out.opt(self.orderer.as_deref()),
+            18 => out.many(&self.allergy_intolerance),
+            19 => out.many(&self.food_preference_modifier),
+            20 => out.many(&self.exclude_food_modifier),
+            21 => out.opt(self.oral_diet.as_deref()),
+            22 => out.many(&self.supplement),
+            23 => out.opt(self.enteral_formula.as_deref()),
+            24 => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for NutritionOrder {
     const TYPE_NAME: &'static str = "NutritionOrder";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -712,6 +778,40 @@ impl crate::validate::Validate for NutritionOrderOralDiet {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NutritionOrderOralDiet {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::Many),
+            ("schedule", crate::fhirpath::Card::Many),
+            ("nutrient", crate::fhirpath::Card::Many),
+            ("texture", crate::fhirpath::Card::Many),
+            ("fluidConsistencyType", crate::fhirpath::Card::Many),
+            ("instruction", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.type_),
+            4 => out.many(&self.schedule),
+            5 => out.many(&self.nutrient),
+            6 => out.many(&self.texture),
+            7 => out.many(&self.fluid_consistency_type),
+            8 => out.opt(self.instruction.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Required  nutrient modifications
 ///
 /// Class that defines the quantity and type of nutrient modifications (for example carbohydrate, fiber or sodium) required for the oral diet.
@@ -821,6 +921,32 @@ impl crate::validate::Validate for NutritionOrderOralDietNutrient {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NutritionOrderOralDietNutrient {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("modifier", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.modifier.as_deref()),
+            4 => out.opt(self.amount.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Required  texture modifications
 ///
 /// Class that describes any texture modifications required for the patient to safely consume various types of solid foods.
@@ -927,6 +1053,32 @@ impl crate::validate::Validate for NutritionOrderOralDietTexture {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("modifier", &self.modifier, 0);
         v.field("foodType", &self.food_type, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NutritionOrderOralDietTexture {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("modifier", crate::fhirpath::Card::One),
+            ("foodType", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.modifier.as_deref()),
+            4 => out.opt(self.food_type.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1070,6 +1222,38 @@ impl crate::validate::Validate for NutritionOrderSupplement {
         v.field("schedule", &self.schedule, 0);
         v.field("quantity", &self.quantity, 0);
         v.field("instruction", &self.instruction, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NutritionOrderSupplement {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("productName", crate::fhirpath::Card::One),
+            ("schedule", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("instruction", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.product_name.as_ref()),
+            5 => out.many(&self.schedule),
+            6 => out.opt(self.quantity.as_deref()),
+            7 => out.opt(self.instruction.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1323,6 +1507,46 @@ impl crate::validate::Validate for NutritionOrderEnteralFormula {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NutritionOrderEnteralFormula {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("baseFormulaType", crate::fhirpath::Card::One),
+            ("baseFormulaProductName", crate::fhirpath::Card::One),
+            ("additiveType", crate::fhirpath::Card::One),
+            ("additiveProductName", crate::fhirpath::Card::One),
+            ("caloricDensity", crate::fhirpath::Card::One),
+            ("routeofAdministration", crate::fhirpath::Card::One),
+            ("administration", crate::fhirpath::Card::Many),
+            ("maxVolumeToDeliver", crate::fhirpath::Card::One),
+            ("administrationInstruction", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.base_formula_type.as_deref()),
+            4 => out.opt(self.base_formula_product_name.as_ref()),
+            5 => out.opt(self.additive_type.as_deref()),
+            6 => out.opt(self.additive_product_name.as_ref()),
+            7 => out.opt(self.caloric_density.as_deref()),
+            8 => out.opt(self.routeof_administration.as_deref()),
+            9 => out.many(&self.administration),
+            10 => out.opt(self.max_volume_to_deliver.as_deref()),
+            11 => out.opt(self.administration_instruction.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Formula feeding instruction as structured data
 ///
 /// Formula administration instructions as structured data.  This repeating structure allows for changing the administration rate or volume over time for both bolus and continuous feeding.  An example of this would be an instruction to increase the rate of continuous feeding every 2 hours.
@@ -1458,6 +1682,34 @@ impl crate::validate::Validate for NutritionOrderEnteralFormulaAdministration {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for NutritionOrderEnteralFormulaAdministration {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("schedule", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("rate", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.schedule.as_deref()),
+            4 => out.opt(self.quantity.as_deref()),
+            5 => out.choice(self.rate.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `NutritionOrder.enteralFormula.administration.rate[x]`.
 ///
 /// In JSON the element name carries the type (`rateQuantity`, `rateRatio`, ...).
@@ -1506,6 +1758,16 @@ impl crate::validate::Validate for NutritionOrderEnteralFormulaAdministrationRat
         match self {
             Self::Quantity(x) => v.variant("rateQuantity", x),
             Self::Ratio(x) => v.variant("rateRatio", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for NutritionOrderEnteralFormulaAdministrationRate {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Quantity(v) => &**v,
+            Self::Ratio(v) => &**v,
         }
     }
 }

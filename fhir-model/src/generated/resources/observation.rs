@@ -896,6 +896,86 @@ impl Observation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Observation {
+    fn fhir_type(&self) -> &'static str {
+        "Observation"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("focus", crate::fhirpath::Card::Many),
+            ("encounter", crate::fhirpath::Card::One),
+            ("effective", crate::fhirpath::Card::Choice),
+            ("issued", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::Choice),
+            ("dataAbsentReason", crate::fhirpath::Card::One),
+            ("interpretation", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("specimen", crate::fhirpath::Card::One),
+            ("device", crate::fhirpath::Card::One),
+            ("referenceRange", crate::fhirpath::Card::Many),
+            ("hasMember", crate::fhirpath::Card::Many),
+            ("derivedFrom", crate::fhirpath::Card::Many),
+            ("component", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.based_on),
+            10 => out.many(&self.part_of),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.many(&self.category),
+            13 => out.opt(self.code.as_deref()),
+            14 => out.opt(self.subject.as_deref()),
+            15 => out.many(&self.focus),
+            16 => out.opt(self.encounter.as_deref()),
+            17 => out.choice(self.effective.as_ref()),
+            18 => out.opt(self.issued.as_ref()),
+            19 => out.many(&self.performer),
+            20 => out.choice(self.value.as_ref()),
+            21 => out.opt(self.data_absent_reason.as_deref()),
+            22 => out.many(&self.interpretation),
+            23 => out.many(&self.note),
+            24 => out.opt(self.body_site.as_deref()),
+            25 => out.opt(self.method.as_deref()),
+            26 => out.opt(self.specimen.as_deref()),
+            27 => out.opt(self.device.as_deref()),
+            28 => out.many(&self.reference_range),
+            29 => out.many(&self.has_member),
+            30 => out.many(&self.derived_from),
+            31 => out.many(&self.component),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Observation.effective[x]`.
 ///
 /// In JSON the element name carries the type (`effectiveDateTime`, `effectivePeriod`, ...).
@@ -968,6 +1048,18 @@ impl crate::validate::Validate for ObservationEffective {
             Self::Period(x) => v.variant("effectivePeriod", x),
             Self::Timing(x) => v.variant("effectiveTiming", x),
             Self::Instant(x) => v.variant("effectiveInstant", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ObservationEffective {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::Instant(v) => v,
         }
     }
 }
@@ -1110,6 +1202,25 @@ impl crate::validate::Validate for ObservationValue {
             Self::Time(x) => v.variant("valueTime", x),
             Self::DateTime(x) => v.variant("valueDateTime", x),
             Self::Period(x) => v.variant("valuePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ObservationValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Quantity(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::String(v) => v,
+            Self::Boolean(v) => v,
+            Self::Integer(v) => v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Time(v) => v,
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -1298,6 +1409,40 @@ impl crate::validate::Validate for ObservationReferenceRange {
         v.field("appliesTo", &self.applies_to, 0);
         v.field("age", &self.age, 0);
         v.field("text", &self.text, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ObservationReferenceRange {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("low", crate::fhirpath::Card::One),
+            ("high", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("appliesTo", crate::fhirpath::Card::Many),
+            ("age", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.low.as_deref()),
+            4 => out.opt(self.high.as_deref()),
+            5 => out.opt(self.type_.as_deref()),
+            6 => out.many(&self.applies_to),
+            7 => out.opt(self.age.as_deref()),
+            8 => out.opt(self.text.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1601,6 +1746,38 @@ impl ObservationComponent {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ObservationComponent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+            ("dataAbsentReason", crate::fhirpath::Card::One),
+            ("interpretation", crate::fhirpath::Card::Many),
+            ("referenceRange", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.choice(self.value.as_ref()),
+            5 => out.opt(self.data_absent_reason.as_deref()),
+            6 => out.many(&self.interpretation),
+            7 => out.many(&self.reference_range),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Observation.component.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueQuantity`, `valueCodeableConcept`, ...).
@@ -1739,6 +1916,25 @@ impl crate::validate::Validate for ObservationComponentValue {
             Self::Time(x) => v.variant("valueTime", x),
             Self::DateTime(x) => v.variant("valueDateTime", x),
             Self::Period(x) => v.variant("valuePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ObservationComponentValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Quantity(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::String(v) => v,
+            Self::Boolean(v) => v,
+            Self::Integer(v) => v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Time(v) => v,
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }

@@ -479,6 +479,64 @@ impl ObservationDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ObservationDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "ObservationDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("permittedDataType", crate::fhirpath::Card::Many),
+            ("multipleResultsAllowed", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("preferredReportName", crate::fhirpath::Card::One),
+            ("quantitativeDetails", crate::fhirpath::Card::One),
+            ("qualifiedInterval", crate::fhirpath::Card::Many),
+            ("validCodedValueSet", crate::fhirpath::Card::One),
+            ("normalCodedValueSet", crate::fhirpath::Card::One),
+            ("abnormalCodedValueSet", crate::fhirpath::Card::One),
+            ("criticalCodedValueSet", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.category),
+            9 => out.opt(self.code.as_deref()),
+            10 => out.many(&self.identifier),
+            11 => out.many(&self.permitted_data_type),
+            12 => out.opt(self.multiple_results_allowed.as_ref()),
+            13 => out.opt(self.method.as_deref()),
+            14 => out.opt(self.preferred_report_name.as_ref()),
+            15 => out.opt(self.quantitative_details.as_deref()),
+            16 => out.many(&self.qualified_interval),
+            17 => out.opt(self.valid_coded_value_set.as_deref()),
+            18 => out.opt(self.normal_coded_value_set.as_deref()),
+            19 => out.opt(self.abnormal_coded_value_set.as_deref()),
+            20 => out.opt(self.critical_coded_value_set.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ObservationDefinition {
     const TYPE_NAME: &'static str = "ObservationDefinition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -673,6 +731,36 @@ impl crate::validate::Validate for ObservationDefinitionQuantitativeDetails {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ObservationDefinitionQuantitativeDetails {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("customaryUnit", crate::fhirpath::Card::One),
+            ("unit", crate::fhirpath::Card::One),
+            ("conversionFactor", crate::fhirpath::Card::One),
+            ("decimalPrecision", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.customary_unit.as_deref()),
+            4 => out.opt(self.unit.as_deref()),
+            5 => out.opt(self.conversion_factor.as_ref()),
+            6 => out.opt(self.decimal_precision.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Qualified range for continuous and ordinal observation results
 ///
 /// Multiple  ranges of results qualified by different contexts for ordinal or continuous observations conforming to this ObservationDefinition.
@@ -845,5 +933,43 @@ impl crate::validate::Validate for ObservationDefinitionQualifiedInterval {
         v.field("age", &self.age, 0);
         v.field("gestationalAge", &self.gestational_age, 0);
         v.field("condition", &self.condition, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ObservationDefinitionQualifiedInterval {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("range", crate::fhirpath::Card::One),
+            ("context", crate::fhirpath::Card::One),
+            ("appliesTo", crate::fhirpath::Card::Many),
+            ("gender", crate::fhirpath::Card::One),
+            ("age", crate::fhirpath::Card::One),
+            ("gestationalAge", crate::fhirpath::Card::One),
+            ("condition", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_ref()),
+            4 => out.opt(self.range.as_deref()),
+            5 => out.opt(self.context.as_deref()),
+            6 => out.many(&self.applies_to),
+            7 => out.opt(self.gender.as_ref()),
+            8 => out.opt(self.age.as_deref()),
+            9 => out.opt(self.gestational_age.as_deref()),
+            10 => out.opt(self.condition.as_ref()),
+            _ => {}
+        }
     }
 }

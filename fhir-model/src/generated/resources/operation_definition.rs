@@ -582,6 +582,90 @@ impl OperationDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OperationDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "OperationDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("kind", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("affectsState", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+            ("base", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::Many),
+            ("system", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("instance", crate::fhirpath::Card::One),
+            ("inputProfile", crate::fhirpath::Card::One),
+            ("outputProfile", crate::fhirpath::Card::One),
+            ("parameter", crate::fhirpath::Card::Many),
+            ("overload", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.version.as_ref()),
+            10 => out.opt(self.name.as_ref()),
+            11 => out.opt(self.title.as_ref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.kind.as_ref()),
+            14 => out.opt(self.experimental.as_ref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.publisher.as_ref()),
+            17 => out.many(&self.contact),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.purpose.as_ref()),
+            22 => out.opt(self.affects_state.as_ref()),
+            23 => out.opt(self.code.as_ref()),
+            24 => out.opt(self.comment.as_ref()),
+            25 => out.opt(self.base.as_ref()),
+            26 => out.many(&self.resource),
+            27 => out.opt(self.system.as_ref()),
+            28 => out.opt(self.type_.as_ref()),
+            29 => out.opt(self.instance.as_ref()),
+            30 => out.opt(self.input_profile.as_ref()),
+            31 => out.opt(self.output_profile.as_ref()),
+            32 => out.many(&self.parameter),
+            33 => out.many(&self.overload),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for OperationDefinition {
     const TYPE_NAME: &'static str = "OperationDefinition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -903,6 +987,50 @@ impl OperationDefinitionParameter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OperationDefinitionParameter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("min", crate::fhirpath::Card::One),
+            ("max", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("targetProfile", crate::fhirpath::Card::Many),
+            ("searchType", crate::fhirpath::Card::One),
+            ("binding", crate::fhirpath::Card::One),
+            ("referencedFrom", crate::fhirpath::Card::Many),
+            ("part", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.use_.as_ref()),
+            5 => out.opt(self.min.as_ref()),
+            6 => out.opt(self.max.as_ref()),
+            7 => out.opt(self.documentation.as_ref()),
+            8 => out.opt(self.type_.as_ref()),
+            9 => out.many(&self.target_profile),
+            10 => out.opt(self.search_type.as_ref()),
+            11 => out.opt(self.binding.as_deref()),
+            12 => out.many(&self.referenced_from),
+            13 => out.many(&self.part),
+            _ => {}
+        }
+    }
+}
+
 /// ValueSet details if this is coded
 ///
 /// Binds to a value set if this parameter is coded (code, Coding, CodeableConcept).
@@ -1039,6 +1167,32 @@ impl OperationDefinitionParameterBinding {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OperationDefinitionParameterBinding {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("strength", crate::fhirpath::Card::One),
+            ("valueSet", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.strength.as_ref()),
+            4 => out.opt(self.value_set.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// References to this parameter
 ///
 /// Identifies other resource parameters within the operation invocation that are expected to resolve to this resource.
@@ -1168,6 +1322,32 @@ impl OperationDefinitionParameterReferencedFrom {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OperationDefinitionParameterReferencedFrom {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("source", crate::fhirpath::Card::One),
+            ("sourceId", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.source.as_ref()),
+            4 => out.opt(self.source_id.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Define overloaded variants for when  generating code
 ///
 /// Defines an appropriate combination of parameters to use when invoking this operation, to help code generators when generating overloaded parameter sets for this operation.
@@ -1288,5 +1468,31 @@ impl crate::validate::Validate for OperationDefinitionOverload {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("parameterName", &self.parameter_name, 0);
         v.field("comment", &self.comment, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OperationDefinitionOverload {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("parameterName", crate::fhirpath::Card::Many),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.parameter_name),
+            4 => out.opt(self.comment.as_ref()),
+            _ => {}
+        }
     }
 }

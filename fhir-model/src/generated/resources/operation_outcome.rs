@@ -216,6 +216,40 @@ impl OperationOutcome {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OperationOutcome {
+    fn fhir_type(&self) -> &'static str {
+        "OperationOutcome"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("issue", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.issue),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for OperationOutcome {
     const TYPE_NAME: &'static str = "OperationOutcome";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -426,6 +460,40 @@ impl OperationOutcomeIssue {
             severity: Some(crate::Primitive::new(severity)),
             code: Some(crate::Primitive::new(code)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OperationOutcomeIssue {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("severity", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("details", crate::fhirpath::Card::One),
+            ("diagnostics", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::Many),
+            ("expression", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.severity.as_ref()),
+            4 => out.opt(self.code.as_ref()),
+            5 => out.opt(self.details.as_deref()),
+            6 => out.opt(self.diagnostics.as_ref()),
+            7 => out.many(&self.location),
+            8 => out.many(&self.expression),
+            _ => {}
         }
     }
 }

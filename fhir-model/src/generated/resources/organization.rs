@@ -343,6 +343,58 @@ impl Organization {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Organization {
+    fn fhir_type(&self) -> &'static str {
+        "Organization"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("alias", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("endpoint", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.many(&self.type_),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.many(&self.alias),
+            13 => out.many(&self.telecom),
+            14 => out.many(&self.address),
+            15 => out.opt(self.part_of.as_deref()),
+            16 => out.many(&self.contact),
+            17 => out.many(&self.endpoint),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Organization {
     const TYPE_NAME: &'static str = "Organization";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -496,5 +548,35 @@ impl crate::validate::Validate for OrganizationContact {
         v.field("name", &self.name, 0);
         v.field("telecom", &self.telecom, 0);
         v.field("address", &self.address, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OrganizationContact {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.purpose.as_deref()),
+            4 => out.opt(self.name.as_deref()),
+            5 => out.many(&self.telecom),
+            6 => out.opt(self.address.as_deref()),
+            _ => {}
+        }
     }
 }

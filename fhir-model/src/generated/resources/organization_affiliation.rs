@@ -397,6 +397,62 @@ impl OrganizationAffiliation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for OrganizationAffiliation {
+    fn fhir_type(&self) -> &'static str {
+        "OrganizationAffiliation"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("organization", crate::fhirpath::Card::One),
+            ("participatingOrganization", crate::fhirpath::Card::One),
+            ("network", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::Many),
+            ("specialty", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::Many),
+            ("healthcareService", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("endpoint", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.opt(self.period.as_deref()),
+            11 => out.opt(self.organization.as_deref()),
+            12 => out.opt(self.participating_organization.as_deref()),
+            13 => out.many(&self.network),
+            14 => out.many(&self.code),
+            15 => out.many(&self.specialty),
+            16 => out.many(&self.location),
+            17 => out.many(&self.healthcare_service),
+            18 => out.many(&self.telecom),
+            19 => out.many(&self.endpoint),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for OrganizationAffiliation {
     const TYPE_NAME: &'static str = "OrganizationAffiliation";
     fn id(&self) -> Option<&crate::primitives::Id> {

@@ -480,6 +480,70 @@ impl Patient {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Patient {
+    fn fhir_type(&self) -> &'static str {
+        "Patient"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("gender", crate::fhirpath::Card::One),
+            ("birthDate", crate::fhirpath::Card::One),
+            ("deceased", crate::fhirpath::Card::Choice),
+            ("address", crate::fhirpath::Card::Many),
+            ("maritalStatus", crate::fhirpath::Card::One),
+            ("multipleBirth", crate::fhirpath::Card::Choice),
+            ("photo", crate::fhirpath::Card::Many),
+            ("contact", crate::fhirpath::Card::Many),
+            ("communication", crate::fhirpath::Card::Many),
+            ("generalPractitioner", crate::fhirpath::Card::Many),
+            ("managingOrganization", crate::fhirpath::Card::One),
+            ("link", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.many(&self.name),
+            11 => out.many(&self.telecom),
+            12 => out.opt(self.gender.as_ref()),
+            13 => out.opt(self.birth_date.as_ref()),
+            14 => out.choice(self.deceased.as_ref()),
+            15 => out.many(&self.address),
+            16 => out.opt(self.marital_status.as_deref()),
+            17 => out.choice(self.multiple_birth.as_ref()),
+            18 => out.many(&self.photo),
+            19 => out.many(&self.contact),
+            20 => out.many(&self.communication),
+            21 => out.many(&self.general_practitioner),
+            22 => out.opt(self.managing_organization.as_deref()),
+            23 => out.many(&self.link),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Patient.deceased[x]`.
 ///
 /// In JSON the element name carries the type (`deceasedBoolean`, `deceasedDateTime`, ...).
@@ -536,6 +600,16 @@ impl crate::validate::Validate for PatientDeceased {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PatientDeceased {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Boolean(v) => v,
+            Self::DateTime(v) => v,
+        }
+    }
+}
+
 /// Choice of types for `Patient.multipleBirth[x]`.
 ///
 /// In JSON the element name carries the type (`multipleBirthBoolean`, `multipleBirthInteger`, ...).
@@ -588,6 +662,16 @@ impl crate::validate::Validate for PatientMultipleBirth {
         match self {
             Self::Boolean(x) => v.variant("multipleBirthBoolean", x),
             Self::Integer(x) => v.variant("multipleBirthInteger", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PatientMultipleBirth {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Boolean(v) => v,
+            Self::Integer(v) => v,
         }
     }
 }
@@ -800,6 +884,42 @@ impl PatientContact {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PatientContact {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("relationship", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::One),
+            ("gender", crate::fhirpath::Card::One),
+            ("organization", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.relationship),
+            4 => out.opt(self.name.as_deref()),
+            5 => out.many(&self.telecom),
+            6 => out.opt(self.address.as_deref()),
+            7 => out.opt(self.gender.as_ref()),
+            8 => out.opt(self.organization.as_deref()),
+            9 => out.opt(self.period.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// A language which may be used to communicate with the patient about his or her health
 ///
 /// A language which may be used to communicate with the patient about his or her health.
@@ -920,6 +1040,32 @@ impl PatientCommunication {
         PatientCommunication {
             language: Some(Box::new(language)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PatientCommunication {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("language", crate::fhirpath::Card::One),
+            ("preferred", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.language.as_deref()),
+            4 => out.opt(self.preferred.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1063,5 +1209,31 @@ impl PatientLink {
     ) -> &mut Self {
         self.other = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PatientLink {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("other", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.other.as_deref()),
+            4 => out.opt(self.type_.as_ref()),
+            _ => {}
+        }
     }
 }

@@ -440,6 +440,68 @@ impl PaymentReconciliation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PaymentReconciliation {
+    fn fhir_type(&self) -> &'static str {
+        "PaymentReconciliation"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("paymentIssuer", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::One),
+            ("requestor", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("disposition", crate::fhirpath::Card::One),
+            ("paymentDate", crate::fhirpath::Card::One),
+            ("paymentAmount", crate::fhirpath::Card::One),
+            ("paymentIdentifier", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::Many),
+            ("formCode", crate::fhirpath::Card::One),
+            ("processNote", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.period.as_deref()),
+            11 => out.opt(self.created.as_ref()),
+            12 => out.opt(self.payment_issuer.as_deref()),
+            13 => out.opt(self.request.as_deref()),
+            14 => out.opt(self.requestor.as_deref()),
+            15 => out.opt(self.outcome.as_ref()),
+            16 => out.opt(self.disposition.as_ref()),
+            17 => out.opt(self.payment_date.as_ref()),
+            18 => out.opt(self.payment_amount.as_deref()),
+            19 => out.opt(self.payment_identifier.as_deref()),
+            20 => out.many(&self.detail),
+            21 => out.opt(self.form_code.as_deref()),
+            22 => out.many(&self.process_note),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for PaymentReconciliation {
     const TYPE_NAME: &'static str = "PaymentReconciliation";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -721,6 +783,48 @@ impl PaymentReconciliationDetail {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PaymentReconciliationDetail {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("predecessor", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("request", crate::fhirpath::Card::One),
+            ("submitter", crate::fhirpath::Card::One),
+            ("response", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("responsible", crate::fhirpath::Card::One),
+            ("payee", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_deref()),
+            4 => out.opt(self.predecessor.as_deref()),
+            5 => out.opt(self.type_.as_deref()),
+            6 => out.opt(self.request.as_deref()),
+            7 => out.opt(self.submitter.as_deref()),
+            8 => out.opt(self.response.as_deref()),
+            9 => out.opt(self.date.as_ref()),
+            10 => out.opt(self.responsible.as_deref()),
+            11 => out.opt(self.payee.as_deref()),
+            12 => out.opt(self.amount.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Note concerning processing
 ///
 /// A note that describes or explains the processing in a human readable form.
@@ -831,5 +935,31 @@ impl crate::validate::Validate for PaymentReconciliationProcessNote {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("type", &self.type_, 0);
         v.field("text", &self.text, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PaymentReconciliationProcessNote {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.text.as_ref()),
+            _ => {}
+        }
     }
 }

@@ -325,6 +325,58 @@ impl Person {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Person {
+    fn fhir_type(&self) -> &'static str {
+        "Person"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("gender", crate::fhirpath::Card::One),
+            ("birthDate", crate::fhirpath::Card::One),
+            ("address", crate::fhirpath::Card::Many),
+            ("photo", crate::fhirpath::Card::One),
+            ("managingOrganization", crate::fhirpath::Card::One),
+            ("active", crate::fhirpath::Card::One),
+            ("link", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.name),
+            10 => out.many(&self.telecom),
+            11 => out.opt(self.gender.as_ref()),
+            12 => out.opt(self.birth_date.as_ref()),
+            13 => out.many(&self.address),
+            14 => out.opt(self.photo.as_deref()),
+            15 => out.opt(self.managing_organization.as_deref()),
+            16 => out.opt(self.active.as_ref()),
+            17 => out.many(&self.link),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Person {
     const TYPE_NAME: &'static str = "Person";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -496,5 +548,31 @@ impl PersonLink {
     ) -> &mut Self {
         self.target = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PersonLink {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("target", crate::fhirpath::Card::One),
+            ("assurance", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.target.as_deref()),
+            4 => out.opt(self.assurance.as_ref()),
+            _ => {}
+        }
     }
 }

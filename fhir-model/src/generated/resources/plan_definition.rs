@@ -597,6 +597,100 @@ impl PlanDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "PlanDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("subtitle", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::Choice),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("usage", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::Many),
+            ("editor", crate::fhirpath::Card::Many),
+            ("reviewer", crate::fhirpath::Card::Many),
+            ("endorser", crate::fhirpath::Card::Many),
+            ("relatedArtifact", crate::fhirpath::Card::Many),
+            ("library", crate::fhirpath::Card::Many),
+            ("goal", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.subtitle.as_ref()),
+            14 => out.opt(self.type_.as_deref()),
+            15 => out.opt(self.status.as_ref()),
+            16 => out.opt(self.experimental.as_ref()),
+            17 => out.choice(self.subject.as_ref()),
+            18 => out.opt(self.date.as_ref()),
+            19 => out.opt(self.publisher.as_ref()),
+            20 => out.many(&self.contact),
+            21 => out.opt(self.description.as_ref()),
+            22 => out.many(&self.use_context),
+            23 => out.many(&self.jurisdiction),
+            24 => out.opt(self.purpose.as_ref()),
+            25 => out.opt(self.usage.as_ref()),
+            26 => out.opt(self.copyright.as_ref()),
+            27 => out.opt(self.approval_date.as_ref()),
+            28 => out.opt(self.last_review_date.as_ref()),
+            29 => out.opt(self.effective_period.as_deref()),
+            30 => out.many(&self.topic),
+            31 => out.many(&self.author),
+            32 => out.many(&self.editor),
+            33 => out.many(&self.reviewer),
+            34 => out.many(&self.endorser),
+            35 => out.many(&self.related_artifact),
+            36 => out.many(&self.library),
+            37 => out.many(&self.goal),
+            38 => out.many(&self.action),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `PlanDefinition.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -645,6 +739,16 @@ impl crate::validate::Validate for PlanDefinitionSubject {
         match self {
             Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PlanDefinitionSubject {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -848,6 +952,42 @@ impl PlanDefinitionGoal {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinitionGoal {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("start", crate::fhirpath::Card::One),
+            ("addresses", crate::fhirpath::Card::Many),
+            ("documentation", crate::fhirpath::Card::Many),
+            ("target", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.description.as_deref()),
+            5 => out.opt(self.priority.as_deref()),
+            6 => out.opt(self.start.as_deref()),
+            7 => out.many(&self.addresses),
+            8 => out.many(&self.documentation),
+            9 => out.many(&self.target),
+            _ => {}
+        }
+    }
+}
+
 /// Target outcome for the goal
 ///
 /// Indicates what should be done and within what timeframe.
@@ -992,6 +1132,34 @@ impl crate::validate::Validate for PlanDefinitionGoalTarget {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinitionGoalTarget {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("measure", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::Choice),
+            ("due", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.measure.as_deref()),
+            4 => out.choice(self.detail.as_ref()),
+            5 => out.opt(self.due.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `PlanDefinition.goal.target.detail[x]`.
 ///
 /// In JSON the element name carries the type (`detailQuantity`, `detailRange`, ...).
@@ -1050,6 +1218,17 @@ impl crate::validate::Validate for PlanDefinitionGoalTargetDetail {
             Self::Quantity(x) => v.variant("detailQuantity", x),
             Self::Range(x) => v.variant("detailRange", x),
             Self::CodeableConcept(x) => v.variant("detailCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PlanDefinitionGoalTargetDetail {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -1645,6 +1824,82 @@ impl crate::validate::Validate for PlanDefinitionAction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinitionAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("prefix", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("textEquivalent", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("reason", crate::fhirpath::Card::Many),
+            ("documentation", crate::fhirpath::Card::Many),
+            ("goalId", crate::fhirpath::Card::Many),
+            ("subject", crate::fhirpath::Card::Choice),
+            ("trigger", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::Many),
+            ("input", crate::fhirpath::Card::Many),
+            ("output", crate::fhirpath::Card::Many),
+            ("relatedAction", crate::fhirpath::Card::Many),
+            ("timing", crate::fhirpath::Card::Choice),
+            ("participant", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("groupingBehavior", crate::fhirpath::Card::One),
+            ("selectionBehavior", crate::fhirpath::Card::One),
+            ("requiredBehavior", crate::fhirpath::Card::One),
+            ("precheckBehavior", crate::fhirpath::Card::One),
+            ("cardinalityBehavior", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::Choice),
+            ("transform", crate::fhirpath::Card::One),
+            ("dynamicValue", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.prefix.as_ref()),
+            4 => out.opt(self.title.as_ref()),
+            5 => out.opt(self.description.as_ref()),
+            6 => out.opt(self.text_equivalent.as_ref()),
+            7 => out.opt(self.priority.as_ref()),
+            8 => out.many(&self.code),
+            9 => out.many(&self.reason),
+            10 => out.many(&self.documentation),
+            11 => out.many(&self.goal_id),
+            12 => out.choice(self.subject.as_ref()),
+            13 => out.many(&self.trigger),
+            14 => out.many(&self.condition),
+            15 => out.many(&self.input),
+            16 => out.many(&self.output),
+            17 => out.many(&self.related_action),
+            18 => out.choice(self.timing.as_ref()),
+            19 => out.many(&self.participant),
+            20 => out.opt(self.type_.as_deref()),
+            21 => out.opt(self.grouping_behavior.as_ref()),
+            22 => out.opt(self.selection_behavior.as_ref()),
+            23 => out.opt(self.required_behavior.as_ref()),
+            24 => out.opt(self.precheck_behavior.as_ref()),
+            25 => out.opt(self.cardinality_behavior.as_ref()),
+            26 => out.choice(self.definition.as_ref()),
+            27 => out.opt(self.transform.as_ref()),
+            28 => out.many(&self.dynamic_value),
+            29 => out.many(&self.action),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `PlanDefinition.action.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -1693,6 +1948,16 @@ impl crate::validate::Validate for PlanDefinitionActionSubject {
         match self {
             Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PlanDefinitionActionSubject {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1791,6 +2056,20 @@ impl crate::validate::Validate for PlanDefinitionActionTiming {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PlanDefinitionActionTiming {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Age(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Timing(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `PlanDefinition.action.definition[x]`.
 ///
 /// In JSON the element name carries the type (`definitionCanonical`, `definitionUri`, ...).
@@ -1841,6 +2120,16 @@ impl crate::validate::Validate for PlanDefinitionActionDefinition {
         match self {
             Self::Canonical(x) => v.variant("definitionCanonical", x),
             Self::Uri(x) => v.variant("definitionUri", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PlanDefinitionActionDefinition {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Canonical(v) => v,
+            Self::Uri(v) => v,
         }
     }
 }
@@ -1968,6 +2257,32 @@ impl PlanDefinitionActionCondition {
         PlanDefinitionActionCondition {
             kind: Some(crate::Primitive::new(kind)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinitionActionCondition {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("kind", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.kind.as_ref()),
+            4 => out.opt(self.expression.as_deref()),
+            _ => {}
         }
     }
 }
@@ -2134,6 +2449,34 @@ impl PlanDefinitionActionRelatedAction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinitionActionRelatedAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("actionId", crate::fhirpath::Card::One),
+            ("relationship", crate::fhirpath::Card::One),
+            ("offset", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.action_id.as_ref()),
+            4 => out.opt(self.relationship.as_ref()),
+            5 => out.choice(self.offset.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `PlanDefinition.action.relatedAction.offset[x]`.
 ///
 /// In JSON the element name carries the type (`offsetDuration`, `offsetRange`, ...).
@@ -2182,6 +2525,16 @@ impl crate::validate::Validate for PlanDefinitionActionRelatedActionOffset {
         match self {
             Self::Duration(x) => v.variant("offsetDuration", x),
             Self::Range(x) => v.variant("offsetRange", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for PlanDefinitionActionRelatedActionOffset {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Duration(v) => &**v,
+            Self::Range(v) => &**v,
         }
     }
 }
@@ -2313,6 +2666,32 @@ impl PlanDefinitionActionParticipant {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinitionActionParticipant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.role.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Dynamic aspects of the definition
 ///
 /// Customizations that should be applied to the statically defined resource. For example, if the dosage of a medication must be computed based on the patient's weight, a customization would be used to specify an expression that calculated the weight, and the path on the resource that would contain the result.
@@ -2421,5 +2800,31 @@ impl crate::validate::Validate for PlanDefinitionActionDynamicValue {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("path", &self.path, 0);
         v.field("expression", &self.expression, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PlanDefinitionActionDynamicValue {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("path", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.path.as_ref()),
+            4 => out.opt(self.expression.as_deref()),
+            _ => {}
+        }
     }
 }

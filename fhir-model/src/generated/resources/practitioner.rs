@@ -299,6 +299,58 @@ impl crate::validate::Validate for Practitioner {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Practitioner {
+    fn fhir_type(&self) -> &'static str {
+        "Practitioner"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("address", crate::fhirpath::Card::Many),
+            ("gender", crate::fhirpath::Card::One),
+            ("birthDate", crate::fhirpath::Card::One),
+            ("photo", crate::fhirpath::Card::Many),
+            ("qualification", crate::fhirpath::Card::Many),
+            ("communication", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.many(&self.name),
+            11 => out.many(&self.telecom),
+            12 => out.many(&self.address),
+            13 => out.opt(self.gender.as_ref()),
+            14 => out.opt(self.birth_date.as_ref()),
+            15 => out.many(&self.photo),
+            16 => out.many(&self.qualification),
+            17 => out.many(&self.communication),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Practitioner {
     const TYPE_NAME: &'static str = "Practitioner";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -473,5 +525,35 @@ impl PractitionerQualification {
     ) -> &mut Self {
         self.issuer = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PractitionerQualification {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("issuer", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.identifier),
+            4 => out.opt(self.code.as_deref()),
+            5 => out.opt(self.period.as_deref()),
+            6 => out.opt(self.issuer.as_deref()),
+            _ => {}
+        }
     }
 }

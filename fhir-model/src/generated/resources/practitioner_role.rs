@@ -407,6 +407,66 @@ impl PractitionerRole {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PractitionerRole {
+    fn fhir_type(&self) -> &'static str {
+        "PractitionerRole"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("practitioner", crate::fhirpath::Card::One),
+            ("organization", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("specialty", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::Many),
+            ("healthcareService", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("availableTime", crate::fhirpath::Card::Many),
+            ("notAvailable", crate::fhirpath::Card::Many),
+            ("availabilityExceptions", crate::fhirpath::Card::One),
+            ("endpoint", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.opt(self.period.as_deref()),
+            11 => out.opt(self.practitioner.as_deref()),
+            12 => out.opt(self.organization.as_deref()),
+            13 => out.many(&self.code),
+            14 => out.many(&self.specialty),
+            15 => out.many(&self.location),
+            16 => out.many(&self.healthcare_service),
+            17 => out.many(&self.telecom),
+            18 => out.many(&self.available_time),
+            19 => out.many(&self.not_available),
+            20 => out.opt(self.availability_exceptions.as_ref()),
+            21 => out.many(&self.endpoint),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for PractitionerRole {
     const TYPE_NAME: &'static str = "PractitionerRole";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -609,6 +669,36 @@ impl crate::validate::Validate for PractitionerRoleAvailableTime {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PractitionerRoleAvailableTime {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("daysOfWeek", crate::fhirpath::Card::Many),
+            ("allDay", crate::fhirpath::Card::One),
+            ("availableStartTime", crate::fhirpath::Card::One),
+            ("availableEndTime", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.days_of_week),
+            4 => out.opt(self.all_day.as_ref()),
+            5 => out.opt(self.available_start_time.as_ref()),
+            6 => out.opt(self.available_end_time.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Not available during this time due to provided reason
 ///
 /// The practitioner is not available or performing this role during this period of time due to the provided reason.
@@ -732,6 +822,32 @@ impl PractitionerRoleNotAvailable {
         PractitionerRoleNotAvailable {
             description: Some(crate::Primitive::new(description)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for PractitionerRoleNotAvailable {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("during", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.during.as_deref()),
+            _ => {}
         }
     }
 }

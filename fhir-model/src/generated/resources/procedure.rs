@@ -795,6 +795,94 @@ impl Procedure {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Procedure {
+    fn fhir_type(&self) -> &'static str {
+        "Procedure"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("performed", crate::fhirpath::Card::Choice),
+            ("recorder", crate::fhirpath::Card::One),
+            ("asserter", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::Many),
+            ("outcome", crate::fhirpath::Card::One),
+            ("report", crate::fhirpath::Card::Many),
+            ("complication", crate::fhirpath::Card::Many),
+            ("complicationDetail", crate::fhirpath::Card::Many),
+            ("followUp", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("focalDevice", crate::fhirpath::Card::Many),
+            ("usedReference", crate::fhirpath::Card::Many),
+            ("usedCode", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates_canonical),
+            10 => out.many(&self.instantiates_uri),
+            11 => out.many(&self.based_on),
+            12 => out.many(&self.part_of),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.status_reason.as_deref()),
+            15 => out.opt(self.category.as_deref()),
+            16 => out.opt(self.code.as_deref()),
+            17 => out.opt(self.subject.as_deref()),
+            18 => out.opt(self.encounter.as_deref()),
+            19 => out.choice(self.performed.as_ref()),
+            20 => out.opt(self.recorder.as_deref()),
+            21 => out.opt(self.asserter.as_deref()),
+            22 => out.many(&self.performer),
+            23 => out.opt(self.location.as_deref()),
+            24 => out.many(&self.reason_code),
+            25 => out.many(&self.reason_reference),
+            26 => out.many(&self.body_site),
+            27 => out.opt(self.outcome.as_deref()),
+            28 => out.many(&self.report),
+            29 => out.many(&self.complication),
+            30 => out.many(&self.complication_detail),
+            31 => out.many(&self.follow_up),
+            32 => out.many(&self.note),
+            33 => out.many(&self.focal_device),
+            34 => out.many(&self.used_reference),
+            35 => out.many(&self.used_code),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Procedure.performed[x]`.
 ///
 /// In JSON the element name carries the type (`performedDateTime`, `performedPeriod`, ...).
@@ -877,6 +965,19 @@ impl crate::validate::Validate for ProcedurePerformed {
             Self::String(x) => v.variant("performedString", x),
             Self::Age(x) => v.variant("performedAge", x),
             Self::Range(x) => v.variant("performedRange", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ProcedurePerformed {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::String(v) => v,
+            Self::Age(v) => &**v,
+            Self::Range(v) => &**v,
         }
     }
 }
@@ -1092,6 +1193,34 @@ impl ProcedurePerformer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ProcedurePerformer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("function", crate::fhirpath::Card::One),
+            ("actor", crate::fhirpath::Card::One),
+            ("onBehalfOf", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.function.as_deref()),
+            4 => out.opt(self.actor.as_deref()),
+            5 => out.opt(self.on_behalf_of.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Manipulated, implanted, or removed device
 ///
 /// A device that is implanted, removed or otherwise manipulated (calibration, battery replacement, fitting a prosthesis, attaching a wound-vac, etc.) as a focal portion of the Procedure.
@@ -1221,5 +1350,31 @@ impl ProcedureFocalDevice {
     ) -> &mut Self {
         self.manipulated = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ProcedureFocalDevice {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::One),
+            ("manipulated", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.action.as_deref()),
+            4 => out.opt(self.manipulated.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -358,6 +358,58 @@ impl Provenance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Provenance {
+    fn fhir_type(&self) -> &'static str {
+        "Provenance"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("target", crate::fhirpath::Card::Many),
+            ("occurred", crate::fhirpath::Card::Choice),
+            ("recorded", crate::fhirpath::Card::One),
+            ("policy", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::One),
+            ("reason", crate::fhirpath::Card::Many),
+            ("activity", crate::fhirpath::Card::One),
+            ("agent", crate::fhirpath::Card::Many),
+            ("entity", crate::fhirpath::Card::Many),
+            ("signature", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.target),
+            9 => out.choice(self.occurred.as_ref()),
+            10 => out.opt(self.recorded.as_ref()),
+            11 => out.many(&self.policy),
+            12 => out.opt(self.location.as_deref()),
+            13 => out.many(&self.reason),
+            14 => out.opt(self.activity.as_deref()),
+            15 => out.many(&self.agent),
+            16 => out.many(&self.entity),
+            17 => out.many(&self.signature),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Provenance.occurred[x]`.
 ///
 /// In JSON the element name carries the type (`occurredPeriod`, `occurredDateTime`, ...).
@@ -408,6 +460,16 @@ impl crate::validate::Validate for ProvenanceOccurred {
         match self {
             Self::Period(x) => v.variant("occurredPeriod", x),
             Self::DateTime(x) => v.variant("occurredDateTime", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ProvenanceOccurred {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Period(v) => &**v,
+            Self::DateTime(v) => v,
         }
     }
 }
@@ -667,6 +729,36 @@ impl ProvenanceAgent {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ProvenanceAgent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("role", crate::fhirpath::Card::Many),
+            ("who", crate::fhirpath::Card::One),
+            ("onBehalfOf", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.role),
+            5 => out.opt(self.who.as_deref()),
+            6 => out.opt(self.on_behalf_of.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// An entity used in this activity
 ///
 /// An entity used in this activity.
@@ -804,6 +896,34 @@ impl ProvenanceEntity {
             role: Some(crate::Primitive::new(role)),
             what: Some(Box::new(what)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ProvenanceEntity {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("role", crate::fhirpath::Card::One),
+            ("what", crate::fhirpath::Card::One),
+            ("agent", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.role.as_ref()),
+            4 => out.opt(self.what.as_deref()),
+            5 => out.many(&self.agent),
+            _ => {}
         }
     }
 }

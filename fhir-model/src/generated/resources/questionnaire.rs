@@ -497,6 +497,82 @@ impl Questionnaire {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Questionnaire {
+    fn fhir_type(&self) -> &'static str {
+        "Questionnaire"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("derivedFrom", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("subjectType", crate::fhirpath::Card::Many),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.many(&self.derived_from),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.experimental.as_ref()),
+            16 => out.many(&self.subject_type),
+            17 => out.opt(self.date.as_ref()),
+            18 => out.opt(self.publisher.as_ref()),
+            19 => out.many(&self.contact),
+            20 => out.opt(self.description.as_ref()),
+            21 => out.many(&self.use_context),
+            22 => out.many(&self.jurisdiction),
+            23 => out.opt(self.purpose.as_ref()),
+            24 => out.opt(self.copyright.as_ref()),
+            25 => out.opt(self.approval_date.as_ref()),
+            26 => out.opt(self.last_review_date.as_ref()),
+            27 => out.opt(self.effective_period.as_deref()),
+            28 => out.many(&self.code),
+            29 => out.many(&self.item),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Questionnaire {
     const TYPE_NAME: &'static str = "Questionnaire";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -922,6 +998,60 @@ impl QuestionnaireItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for QuestionnaireItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("linkId", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("prefix", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("enableWhen", crate::fhirpath::Card::Many),
+            ("enableBehavior", crate::fhirpath::Card::One),
+            ("required", crate::fhirpath::Card::One),
+            ("repeats", crate::fhirpath::Card::One),
+            ("readOnly", crate::fhirpath::Card::One),
+            ("maxLength", crate::fhirpath::Card::One),
+            ("answerValueSet", crate::fhirpath::Card::One),
+            ("answerOption", crate::fhirpath::Card::Many),
+            ("initial", crate::fhirpath::Card::Many),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.link_id.as_ref()),
+            4 => out.opt(self.definition.as_ref()),
+            5 => out.many(&self.code),
+            6 => out.opt(self.prefix.as_ref()),
+            7 => out.opt(self.text.as_ref()),
+            8 => out.opt(self.type_.as_ref()),
+            9 => out.many(&self.enable_when),
+            10 => out.opt(self.enable_behavior.as_ref()),
+            11 => out.opt(self.required.as_ref()),
+            12 => out.opt(self.repeats.as_ref()),
+            13 => out.opt(self.read_only.as_ref()),
+            14 => out.opt(self.max_length.as_ref()),
+            15 => out.opt(self.answer_value_set.as_ref()),
+            16 => out.many(&self.answer_option),
+            17 => out.many(&self.initial),
+            18 => out.many(&self.item),
+            _ => {}
+        }
+    }
+}
+
 /// Only allow data when
 ///
 /// A constraint indicating that this item should only be enabled (displayed/allow answers to be captured) when the specified condition is true.
@@ -1250,6 +1380,34 @@ impl QuestionnaireItemEnableWhen {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for QuestionnaireItemEnableWhen {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("question", crate::fhirpath::Card::One),
+            ("operator", crate::fhirpath::Card::One),
+            ("answer", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.question.as_ref()),
+            4 => out.opt(self.operator.as_ref()),
+            5 => out.choice(self.answer.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Questionnaire.item.enableWhen.answer[x]`.
 ///
 /// In JSON the element name carries the type (`answerBoolean`, `answerDecimal`, ...).
@@ -1380,6 +1538,24 @@ impl crate::validate::Validate for QuestionnaireItemEnableWhenAnswer {
             Self::Coding(x) => v.variant("answerCoding", x),
             Self::Quantity(x) => v.variant("answerQuantity", x),
             Self::Reference(x) => v.variant_ref("answerReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for QuestionnaireItemEnableWhenAnswer {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Boolean(v) => v,
+            Self::Decimal(v) => v,
+            Self::Integer(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Time(v) => v,
+            Self::String(v) => v,
+            Self::Coding(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1620,6 +1796,32 @@ impl QuestionnaireItemAnswerOption {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for QuestionnaireItemAnswerOption {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::Choice),
+            ("initialSelected", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.value.as_ref()),
+            4 => out.opt(self.initial_selected.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Questionnaire.item.answerOption.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueInteger`, `valueDate`, ...).
@@ -1708,6 +1910,20 @@ impl crate::validate::Validate for QuestionnaireItemAnswerOptionValue {
             Self::String(x) => v.variant("valueString", x),
             Self::Coding(x) => v.variant("valueCoding", x),
             Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for QuestionnaireItemAnswerOptionValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Integer(v) => v,
+            Self::Date(v) => v,
+            Self::Time(v) => v,
+            Self::String(v) => v,
+            Self::Coding(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -2019,6 +2235,30 @@ impl QuestionnaireItemInitial {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for QuestionnaireItemInitial {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Questionnaire.item.initial.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBoolean`, `valueDecimal`, ...).
@@ -2167,6 +2407,26 @@ impl crate::validate::Validate for QuestionnaireItemInitialValue {
             Self::Coding(x) => v.variant("valueCoding", x),
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for QuestionnaireItemInitialValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Boolean(v) => v,
+            Self::Decimal(v) => v,
+            Self::Integer(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Time(v) => v,
+            Self::String(v) => v,
+            Self::Uri(v) => v,
+            Self::Attachment(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

@@ -414,6 +414,60 @@ impl QuestionnaireResponse {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for QuestionnaireResponse {
+    fn fhir_type(&self) -> &'static str {
+        "QuestionnaireResponse"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("questionnaire", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("authored", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.identifier.as_deref()),
+            9 => out.many(&self.based_on),
+            10 => out.many(&self.part_of),
+            11 => out.opt(self.questionnaire.as_ref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.subject.as_deref()),
+            14 => out.opt(self.encounter.as_deref()),
+            15 => out.opt(self.authored.as_ref()),
+            16 => out.opt(self.author.as_deref()),
+            17 => out.opt(self.source.as_deref()),
+            18 => out.many(&self.item),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for QuestionnaireResponse {
     const TYPE_NAME: &'static str = "QuestionnaireResponse";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -607,6 +661,38 @@ impl QuestionnaireResponseItem {
         QuestionnaireResponseItem {
             link_id: Some(crate::Primitive::new(link_id)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for QuestionnaireResponseItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("linkId", crate::fhirpath::Card::One),
+            ("definition", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("answer", crate::fhirpath::Card::Many),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.link_id.as_ref()),
+            4 => out.opt(self.definition.as_ref()),
+            5 => out.opt(self.text.as_ref()),
+            6 => out.many(&self.answer),
+            7 => out.many(&self.item),
+            _ => {}
         }
     }
 }
@@ -898,6 +984,32 @@ impl crate::validate::Validate for QuestionnaireResponseItemAnswer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for QuestionnaireResponseItemAnswer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::Choice),
+            ("item", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.value.as_ref()),
+            4 => out.many(&self.item),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `QuestionnaireResponse.item.answer.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBoolean`, `valueDecimal`, ...).
@@ -1046,6 +1158,26 @@ impl crate::validate::Validate for QuestionnaireResponseItemAnswerValue {
             Self::Coding(x) => v.variant("valueCoding", x),
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Reference(x) => v.variant_ref("valueReference", x, &[]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for QuestionnaireResponseItemAnswerValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Boolean(v) => v,
+            Self::Decimal(v) => v,
+            Self::Integer(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Time(v) => v,
+            Self::String(v) => v,
+            Self::Uri(v) => v,
+            Self::Attachment(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

@@ -342,6 +342,62 @@ impl RelatedPerson {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RelatedPerson {
+    fn fhir_type(&self) -> &'static str {
+        "RelatedPerson"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("relationship", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::Many),
+            ("telecom", crate::fhirpath::Card::Many),
+            ("gender", crate::fhirpath::Card::One),
+            ("birthDate", crate::fhirpath::Card::One),
+            ("address", crate::fhirpath::Card::Many),
+            ("photo", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("communication", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.opt(self.patient.as_deref()),
+            11 => out.many(&self.relationship),
+            12 => out.many(&self.name),
+            13 => out.many(&self.telecom),
+            14 => out.opt(self.gender.as_ref()),
+            15 => out.opt(self.birth_date.as_ref()),
+            16 => out.many(&self.address),
+            17 => out.many(&self.photo),
+            18 => out.opt(self.period.as_deref()),
+            19 => out.many(&self.communication),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for RelatedPerson {
     const TYPE_NAME: &'static str = "RelatedPerson";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -489,6 +545,32 @@ impl RelatedPersonCommunication {
         RelatedPersonCommunication {
             language: Some(Box::new(language)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RelatedPersonCommunication {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("language", crate::fhirpath::Card::One),
+            ("preferred", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.language.as_deref()),
+            4 => out.opt(self.preferred.as_ref()),
+            _ => {}
         }
     }
 }

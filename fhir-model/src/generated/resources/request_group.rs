@@ -506,6 +506,74 @@ impl RequestGroup {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RequestGroup {
+    fn fhir_type(&self) -> &'static str {
+        "RequestGroup"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("replaces", crate::fhirpath::Card::Many),
+            ("groupIdentifier", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("intent", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("authoredOn", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates_canonical),
+            10 => out.many(&self.instantiates_uri),
+            11 => out.many(&self.based_on),
+            12 => out.many(&self.replaces),
+            13 => out.opt(self.group_identifier.as_deref()),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.intent.as_ref()),
+            16 => out.opt(self.priority.as_ref()),
+            17 => out.opt(self.code.as_deref()),
+            18 => out.opt(self.subject.as_deref()),
+            19 => out.opt(self.encounter.as_deref()),
+            20 => out.opt(self.authored_on.as_ref()),
+            21 => out.opt(self.author.as_deref()),
+            22 => out.many(&self.reason_code),
+            23 => out.many(&self.reason_reference),
+            24 => out.many(&self.note),
+            25 => out.many(&self.action),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for RequestGroup {
     const TYPE_NAME: &'static str = "RequestGroup";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -1019,6 +1087,66 @@ impl RequestGroupAction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RequestGroupAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("prefix", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("textEquivalent", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("documentation", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::Many),
+            ("relatedAction", crate::fhirpath::Card::Many),
+            ("timing", crate::fhirpath::Card::Choice),
+            ("participant", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("groupingBehavior", crate::fhirpath::Card::One),
+            ("selectionBehavior", crate::fhirpath::Card::One),
+            ("requiredBehavior", crate::fhirpath::Card::One),
+            ("precheckBehavior", crate::fhirpath::Card::One),
+            ("cardinalityBehavior", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::One),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.prefix.as_ref()),
+            4 => out.opt(self.title.as_ref()),
+            5 => out.opt(self.description.as_ref()),
+            6 => out.opt(self.text_equivalent.as_ref()),
+            7 => out.opt(self.priority.as_ref()),
+            8 => out.many(&self.code),
+            9 => out.many(&self.documentation),
+            10 => out.many(&self.condition),
+            11 => out.many(&self.related_action),
+            12 => out.choice(self.timing.as_ref()),
+            13 => out.many(&self.participant),
+            14 => out.opt(self.type_.as_deref()),
+            15 => out.opt(self.grouping_behavior.as_ref()),
+            16 => out.opt(self.selection_behavior.as_ref()),
+            17 => out.opt(self.required_behavior.as_ref()),
+            18 => out.opt(self.precheck_behavior.as_ref()),
+            19 => out.opt(self.cardinality_behavior.as_ref()),
+            20 => out.opt(self.resource.as_deref()),
+            21 => out.many(&self.action),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `RequestGroup.action.timing[x]`.
 ///
 /// In JSON the element name carries the type (`timingDateTime`, `timingAge`, ...).
@@ -1109,6 +1237,20 @@ impl crate::validate::Validate for RequestGroupActionTiming {
             Self::Duration(x) => v.variant("timingDuration", x),
             Self::Range(x) => v.variant("timingRange", x),
             Self::Timing(x) => v.variant("timingTiming", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for RequestGroupActionTiming {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Age(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Timing(v) => &**v,
         }
     }
 }
@@ -1236,6 +1378,32 @@ impl RequestGroupActionCondition {
         RequestGroupActionCondition {
             kind: Some(crate::Primitive::new(kind)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RequestGroupActionCondition {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("kind", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.kind.as_ref()),
+            4 => out.opt(self.expression.as_deref()),
+            _ => {}
         }
     }
 }
@@ -1402,6 +1570,34 @@ impl RequestGroupActionRelatedAction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RequestGroupActionRelatedAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("actionId", crate::fhirpath::Card::One),
+            ("relationship", crate::fhirpath::Card::One),
+            ("offset", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.action_id.as_ref()),
+            4 => out.opt(self.relationship.as_ref()),
+            5 => out.choice(self.offset.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `RequestGroup.action.relatedAction.offset[x]`.
 ///
 /// In JSON the element name carries the type (`offsetDuration`, `offsetRange`, ...).
@@ -1450,6 +1646,16 @@ impl crate::validate::Validate for RequestGroupActionRelatedActionOffset {
         match self {
             Self::Duration(x) => v.variant("offsetDuration", x),
             Self::Range(x) => v.variant("offsetRange", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for RequestGroupActionRelatedActionOffset {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Duration(v) => &**v,
+            Self::Range(v) => &**v,
         }
     }
 }

@@ -689,6 +689,106 @@ impl ResearchDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ResearchDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "ResearchDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("shortTitle", crate::fhirpath::Card::One),
+            ("subtitle", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::Choice),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::Many),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("usage", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::Many),
+            ("editor", crate::fhirpath::Card::Many),
+            ("reviewer", crate::fhirpath::Card::Many),
+            ("endorser", crate::fhirpath::Card::Many),
+            ("relatedArtifact", crate::fhirpath::Card::Many),
+            ("library", crate::fhirpath::Card::Many),
+            ("population", crate::fhirpath::Card::One),
+            ("exposure", crate::fhirpath::Card::One),
+            ("exposureAlternative", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.short_title.as_ref()),
+            14 => out.opt(self.subtitle.as_ref()),
+            15 => out.opt(self.status.as_ref()),
+            16 => out.opt(self.experimental.as_ref()),
+            17 => out.choice(self.subject.as_ref()),
+            18 => out.opt(self.date.as_ref()),
+            19 => out.opt(self.publisher.as_ref()),
+            20 => out.many(&self.contact),
+            21 => out.opt(self.description.as_ref()),
+            22 => out.many(&self.comment),
+            23 => out.many(&self.use_context),
+            24 => out.many(&self.jurisdiction),
+            25 => out.opt(self.purpose.as_ref()),
+            26 => out.opt(self.usage.as_ref()),
+            27 => out.opt(self.copyright.as_ref()),
+            28 => out.opt(self.approval_date.as_ref()),
+            29 => out.opt(self.last_review_date.as_ref()),
+            30 => out.opt(self.effective_period.as_deref()),
+            31 => out.many(&self.topic),
+            32 => out.many(&self.author),
+            33 => out.many(&self.editor),
+            34 => out.many(&self.reviewer),
+            35 => out.many(&self.endorser),
+            36 => out.many(&self.related_artifact),
+            37 => out.many(&self.library),
+            38 => out.opt(self.population.as_deref()),
+            39 => out.opt(self.exposure.as_deref()),
+            40 => out.opt(self.exposure_alternative.as_deref()),
+            41 => out.opt(self.outcome.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ResearchDefinition.subject[x]`.
 ///
 /// In JSON the element name carries the type (`subjectCodeableConcept`, `subjectReference`, ...).
@@ -737,6 +837,16 @@ impl crate::validate::Validate for ResearchDefinitionSubject {
         match self {
             Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ResearchDefinitionSubject {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

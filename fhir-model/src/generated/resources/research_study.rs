@@ -527,6 +527,86 @@ impl ResearchStudy {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ResearchStudy {
+    fn fhir_type(&self) -> &'static str {
+        "ResearchStudy"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("title", crate::fhirpath::Card::One),
+            ("protocol", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("primaryPurposeType", crate::fhirpath::Card::One),
+            ("phase", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("focus", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::Many),
+            ("contact", crate::fhirpath::Card::Many),
+            ("relatedArtifact", crate::fhirpath::Card::Many),
+            ("keyword", crate::fhirpath::Card::Many),
+            ("location", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("enrollment", crate::fhirpath::Card::Many),
+            ("period", crate::fhirpath::Card::One),
+            ("sponsor", crate::fhirpath::Card::One),
+            ("principalInvestigator", crate::fhirpath::Card::One),
+            ("site", crate::fhirpath::Card::Many),
+            ("reasonStopped", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+            ("arm", crate::fhirpath::Card::Many),
+            ("objective", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.title.as_ref()),
+            10 => out.many(&self.protocol),
+            11 => out.many(&self.part_of),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.primary_purpose_type.as_deref()),
+            14 => out.opt(self.phase.as_deref()),
+            15 => out.many(&self.category),
+            16 => out.many(&self.focus),
+            17 => out.many(&self.condition),
+            18 => out.many(&self.contact),
+            19 => out.many(&self.related_artifact),
+            20 => out.many(&self.keyword),
+            21 => out.many(&self.location),
+            22 => out.opt(self.description.as_ref()),
+            23 => out.many(&self.enrollment),
+            24 => out.opt(self.period.as_deref()),
+            25 => out.opt(self.sponsor.as_deref()),
+            26 => out.opt(self.principal_investigator.as_deref()),
+            27 => out.many(&self.site),
+            28 => out.opt(self.reason_stopped.as_deref()),
+            29 => out.many(&self.note),
+            30 => out.many(&self.arm),
+            31 => out.many(&self.objective),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ResearchStudy {
     const TYPE_NAME: &'static str = "ResearchStudy";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -693,6 +773,34 @@ impl ResearchStudyArm {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ResearchStudyArm {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.description.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// A goal for the study
 ///
 /// A goal that the study is aiming to achieve in terms of a scientific question to be answered by the analysis of data collected during the study.
@@ -801,5 +909,31 @@ impl crate::validate::Validate for ResearchStudyObjective {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("name", &self.name, 0);
         v.field("type", &self.type_, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ResearchStudyObjective {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            _ => {}
+        }
     }
 }

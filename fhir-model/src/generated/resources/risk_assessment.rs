@@ -481,6 +481,72 @@ impl RiskAssessment {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskAssessment {
+    fn fhir_type(&self) -> &'static str {
+        "RiskAssessment"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::One),
+            ("parent", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("occurrence", crate::fhirpath::Card::Choice),
+            ("condition", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("basis", crate::fhirpath::Card::Many),
+            ("prediction", crate::fhirpath::Card::Many),
+            ("mitigation", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.based_on.as_deref()),
+            10 => out.opt(self.parent.as_deref()),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.method.as_deref()),
+            13 => out.opt(self.code.as_deref()),
+            14 => out.opt(self.subject.as_deref()),
+            15 => out.opt(self.encounter.as_deref()),
+            16 => out.choice(self.occurrence.as_ref()),
+            17 => out.opt(self.condition.as_deref()),
+            18 => out.opt(self.performer.as_deref()),
+            19 => out.many(&self.reason_code),
+            20 => out.many(&self.reason_reference),
+            21 => out.many(&self.basis),
+            22 => out.many(&self.prediction),
+            23 => out.opt(self.mitigation.as_ref()),
+            24 => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `RiskAssessment.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -531,6 +597,16 @@ impl crate::validate::Validate for RiskAssessmentOccurrence {
         match self {
             Self::DateTime(x) => v.variant("occurrenceDateTime", x),
             Self::Period(x) => v.variant("occurrencePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for RiskAssessmentOccurrence {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -772,6 +848,40 @@ impl crate::validate::Validate for RiskAssessmentPrediction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskAssessmentPrediction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("outcome", crate::fhirpath::Card::One),
+            ("probability", crate::fhirpath::Card::Choice),
+            ("qualitativeRisk", crate::fhirpath::Card::One),
+            ("relativeRisk", crate::fhirpath::Card::One),
+            ("when", crate::fhirpath::Card::Choice),
+            ("rationale", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.outcome.as_deref()),
+            4 => out.choice(self.probability.as_ref()),
+            5 => out.opt(self.qualitative_risk.as_deref()),
+            6 => out.opt(self.relative_risk.as_ref()),
+            7 => out.choice(self.when.as_ref()),
+            8 => out.opt(self.rationale.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `RiskAssessment.prediction.probability[x]`.
 ///
 /// In JSON the element name carries the type (`probabilityDecimal`, `probabilityRange`, ...).
@@ -826,6 +936,16 @@ impl crate::validate::Validate for RiskAssessmentPredictionProbability {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for RiskAssessmentPredictionProbability {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Decimal(v) => v,
+            Self::Range(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `RiskAssessment.prediction.when[x]`.
 ///
 /// In JSON the element name carries the type (`whenPeriod`, `whenRange`, ...).
@@ -874,6 +994,16 @@ impl crate::validate::Validate for RiskAssessmentPredictionWhen {
         match self {
             Self::Period(x) => v.variant("whenPeriod", x),
             Self::Range(x) => v.variant("whenRange", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for RiskAssessmentPredictionWhen {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Period(v) => &**v,
+            Self::Range(v) => &**v,
         }
     }
 }

@@ -606,6 +606,100 @@ impl RiskEvidenceSynthesis {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskEvidenceSynthesis {
+    fn fhir_type(&self) -> &'static str {
+        "RiskEvidenceSynthesis"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("copyright", crate::fhirpath::Card::One),
+            ("approvalDate", crate::fhirpath::Card::One),
+            ("lastReviewDate", crate::fhirpath::Card::One),
+            ("effectivePeriod", crate::fhirpath::Card::One),
+            ("topic", crate::fhirpath::Card::Many),
+            ("author", crate::fhirpath::Card::Many),
+            ("editor", crate::fhirpath::Card::Many),
+            ("reviewer", crate::fhirpath::Card::Many),
+            ("endorser", crate::fhirpath::Card::Many),
+            ("relatedArtifact", crate::fhirpath::Card::Many),
+            ("synthesisType", crate::fhirpath::Card::One),
+            ("studyType", crate::fhirpath::Card::One),
+            ("population", crate::fhirpath::Card::One),
+            ("exposure", crate::fhirpath::Card::One),
+            ("outcome", crate::fhirpath::Card::One),
+            ("sampleSize", crate::fhirpath::Card::One),
+            ("riskEstimate", crate::fhirpath::Card::One),
+            ("certainty", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.publisher.as_ref()),
+            16 => out.many(&self.contact),
+            17 => out.opt(self.description.as_ref()),
+            18 => out.many(&self.note),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.copyright.as_ref()),
+            22 => out.opt(self.approval_date.as_ref()),
+            23 => out.opt(self.last_review_date.as_ref()),
+            24 => out.opt(self.effective_period.as_deref()),
+            25 => out.many(&self.topic),
+            26 => out.many(&self.author),
+            27 => out.many(&self.editor),
+            28 => out.many(&self.reviewer),
+            29 => out.many(&self.endorser),
+            30 => out.many(&self.related_artifact),
+            31 => out.opt(self.synthesis_type.as_deref()),
+            32 => out.opt(self.study_type.as_deref()),
+            33 => out.opt(self.population.as_deref()),
+            34 => out.opt(self.exposure.as_deref()),
+            35 => out.opt(self.outcome.as_deref()),
+            36 => out.opt(self.sample_size.as_deref()),
+            37 => out.opt(self.risk_estimate.as_deref()),
+            38 => out.many(&self.certainty),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for RiskEvidenceSynthesis {
     const TYPE_NAME: &'static str = "RiskEvidenceSynthesis";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -789,6 +883,34 @@ impl crate::validate::Validate for RiskEvidenceSynthesisSampleSize {
         v.field("description", &self.description, 0);
         v.field("numberOfStudies", &self.number_of_studies, 0);
         v.field("numberOfParticipants", &self.number_of_participants, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskEvidenceSynthesisSampleSize {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("numberOfStudies", crate::fhirpath::Card::One),
+            ("numberOfParticipants", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.number_of_studies.as_ref()),
+            5 => out.opt(self.number_of_participants.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -990,6 +1112,42 @@ impl crate::validate::Validate for RiskEvidenceSynthesisRiskEstimate {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskEvidenceSynthesisRiskEstimate {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("unitOfMeasure", crate::fhirpath::Card::One),
+            ("denominatorCount", crate::fhirpath::Card::One),
+            ("numeratorCount", crate::fhirpath::Card::One),
+            ("precisionEstimate", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.value.as_ref()),
+            6 => out.opt(self.unit_of_measure.as_deref()),
+            7 => out.opt(self.denominator_count.as_ref()),
+            8 => out.opt(self.numerator_count.as_ref()),
+            9 => out.many(&self.precision_estimate),
+            _ => {}
+        }
+    }
+}
+
 /// How precise the estimate is
 ///
 /// A description of the precision of the estimate for the effect.
@@ -1125,6 +1283,36 @@ impl crate::validate::Validate for RiskEvidenceSynthesisRiskEstimatePrecisionEst
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskEvidenceSynthesisRiskEstimatePrecisionEstimate {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("level", crate::fhirpath::Card::One),
+            ("from", crate::fhirpath::Card::One),
+            ("to", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.level.as_ref()),
+            5 => out.opt(self.from.as_ref()),
+            6 => out.opt(self.to.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// How certain is the risk
 ///
 /// A description of the certainty of the risk estimate.
@@ -1250,6 +1438,34 @@ impl crate::validate::Validate for RiskEvidenceSynthesisCertainty {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskEvidenceSynthesisCertainty {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("rating", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("certaintySubcomponent", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.rating),
+            4 => out.many(&self.note),
+            5 => out.many(&self.certainty_subcomponent),
+            _ => {}
+        }
+    }
+}
+
 /// A component that contributes to the overall certainty
 ///
 /// A description of a component of the overall certainty.
@@ -1366,5 +1582,33 @@ impl crate::validate::Validate for RiskEvidenceSynthesisCertaintyCertaintySubcom
         v.field("type", &self.type_, 0);
         v.field("rating", &self.rating, 0);
         v.field("note", &self.note, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for RiskEvidenceSynthesisCertaintyCertaintySubcomponent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("rating", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.many(&self.rating),
+            5 => out.many(&self.note),
+            _ => {}
+        }
     }
 }

@@ -339,6 +339,54 @@ impl Schedule {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Schedule {
+    fn fhir_type(&self) -> &'static str {
+        "Schedule"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("active", crate::fhirpath::Card::One),
+            ("serviceCategory", crate::fhirpath::Card::Many),
+            ("serviceType", crate::fhirpath::Card::Many),
+            ("specialty", crate::fhirpath::Card::Many),
+            ("actor", crate::fhirpath::Card::Many),
+            ("planningHorizon", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.active.as_ref()),
+            10 => out.many(&self.service_category),
+            11 => out.many(&self.service_type),
+            12 => out.many(&self.specialty),
+            13 => out.many(&self.actor),
+            14 => out.opt(self.planning_horizon.as_deref()),
+            15 => out.opt(self.comment.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Schedule {
     const TYPE_NAME: &'static str = "Schedule";
     fn id(&self) -> Option<&crate::primitives::Id> {

@@ -600,6 +600,90 @@ impl SearchParameter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SearchParameter {
+    fn fhir_type(&self) -> &'static str {
+        "SearchParameter"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("derivedFrom", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("base", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+            ("xpath", crate::fhirpath::Card::One),
+            ("xpathUsage", crate::fhirpath::Card::One),
+            ("target", crate::fhirpath::Card::Many),
+            ("multipleOr", crate::fhirpath::Card::One),
+            ("multipleAnd", crate::fhirpath::Card::One),
+            ("comparator", crate::fhirpath::Card::Many),
+            ("modifier", crate::fhirpath::Card::Many),
+            ("chain", crate::fhirpath::Card::Many),
+            ("component", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.version.as_ref()),
+            10 => out.opt(self.name.as_ref()),
+            11 => out.opt(self.derived_from.as_ref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.experimental.as_ref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.publisher.as_ref()),
+            16 => out.many(&self.contact),
+            17 => out.opt(self.description.as_ref()),
+            18 => out.many(&self.use_context),
+            19 => out.many(&self.jurisdiction),
+            20 => out.opt(self.purpose.as_ref()),
+            21 => out.opt(self.code.as_ref()),
+            22 => out.many(&self.base),
+            23 => out.opt(self.type_.as_ref()),
+            24 => out.opt(self.expression.as_ref()),
+            25 => out.opt(self.xpath.as_ref()),
+            26 => out.opt(self.xpath_usage.as_ref()),
+            27 => out.many(&self.target),
+            28 => out.opt(self.multiple_or.as_ref()),
+            29 => out.opt(self.multiple_and.as_ref()),
+            30 => out.many(&self.comparator),
+            31 => out.many(&self.modifier),
+            32 => out.many(&self.chain),
+            33 => out.many(&self.component),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for SearchParameter {
     const TYPE_NAME: &'static str = "SearchParameter";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -759,6 +843,32 @@ impl SearchParameterComponent {
             definition: Some(crate::Primitive::new(definition)),
             expression: Some(crate::Primitive::new(expression)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SearchParameterComponent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("definition", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.definition.as_ref()),
+            4 => out.opt(self.expression.as_ref()),
+            _ => {}
         }
     }
 }

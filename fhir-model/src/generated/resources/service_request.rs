@@ -920,6 +920,104 @@ impl ServiceRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ServiceRequest {
+    fn fhir_type(&self) -> &'static str {
+        "ServiceRequest"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::Many),
+            ("instantiatesUri", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("replaces", crate::fhirpath::Card::Many),
+            ("requisition", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("intent", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("priority", crate::fhirpath::Card::One),
+            ("doNotPerform", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("orderDetail", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::Choice),
+            ("subject", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("occurrence", crate::fhirpath::Card::Choice),
+            ("asNeeded", crate::fhirpath::Card::Choice),
+            ("authoredOn", crate::fhirpath::Card::One),
+            ("requester", crate::fhirpath::Card::One),
+            ("performerType", crate::fhirpath::Card::One),
+            ("performer", crate::fhirpath::Card::Many),
+            ("locationCode", crate::fhirpath::Card::Many),
+            ("locationReference", crate::fhirpath::Card::Many),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("supportingInfo", crate::fhirpath::Card::Many),
+            ("specimen", crate::fhirpath::Card::Many),
+            ("bodySite", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("patientInstruction", crate::fhirpath::Card::One),
+            ("relevantHistory", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.instantiates_canonical),
+            10 => out.many(&self.instantiates_uri),
+            11 => out.many(&self.based_on),
+            12 => out.many(&self.replaces),
+            13 => out.opt(self.requisition.as_deref()),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.intent.as_ref()),
+            16 => out.many(&self.category),
+            17 => out.opt(self.priority.as_ref()),
+            18 => out.opt(self.do_not_perform.as_ref()),
+            19 => out.opt(self.code.as_deref()),
+            20 => out.many(&self.order_detail),
+            21 => out.choice(self.quantity.as_ref()),
+            22 => out.opt(self.subject.as_deref()),
+            23 => out.opt(self.encounter.as_deref()),
+            24 => out.choice(self.occurrence.as_ref()),
+            25 => out.choice(self.as_needed.as_ref()),
+            26 => out.opt(self.authored_on.as_ref()),
+            27 => out.opt(self.requester.as_deref()),
+            28 => out.opt(self.performer_type.as_deref()),
+            29 => out.many(&self.performer),
+            30 => out.many(&self.location_code),
+            31 => out.many(&self.location_reference),
+            32 => out.many(&self.reason_code),
+            33 => out.many(&self.reason_reference),
+            34 => out.many(&self.insurance),
+            35 => out.many(&self.supporting_info),
+            36 => out.many(&self.specimen),
+            37 => out.many(&self.body_site),
+            38 => out.many(&self.note),
+            39 => out.opt(self.patient_instruction.as_ref()),
+            40 => out.many(&self.relevant_history),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ServiceRequest.quantity[x]`.
 ///
 /// In JSON the element name carries the type (`quantityQuantity`, `quantityRatio`, ...).
@@ -978,6 +1076,17 @@ impl crate::validate::Validate for ServiceRequestQuantity {
             Self::Quantity(x) => v.variant("quantityQuantity", x),
             Self::Ratio(x) => v.variant("quantityRatio", x),
             Self::Range(x) => v.variant("quantityRange", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ServiceRequestQuantity {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Quantity(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Range(v) => &**v,
         }
     }
 }
@@ -1046,6 +1155,17 @@ impl crate::validate::Validate for ServiceRequestOccurrence {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ServiceRequestOccurrence {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Timing(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `ServiceRequest.asNeeded[x]`.
 ///
 /// In JSON the element name carries the type (`asNeededBoolean`, `asNeededCodeableConcept`, ...).
@@ -1096,6 +1216,16 @@ impl crate::validate::Validate for ServiceRequestAsNeeded {
         match self {
             Self::Boolean(x) => v.variant("asNeededBoolean", x),
             Self::CodeableConcept(x) => v.variant("asNeededCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ServiceRequestAsNeeded {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Boolean(v) => v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }

@@ -362,6 +362,60 @@ impl Slot {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Slot {
+    fn fhir_type(&self) -> &'static str {
+        "Slot"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("serviceCategory", crate::fhirpath::Card::Many),
+            ("serviceType", crate::fhirpath::Card::Many),
+            ("specialty", crate::fhirpath::Card::Many),
+            ("appointmentType", crate::fhirpath::Card::One),
+            ("schedule", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("start", crate::fhirpath::Card::One),
+            ("end", crate::fhirpath::Card::One),
+            ("overbooked", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.service_category),
+            10 => out.many(&self.service_type),
+            11 => out.many(&self.specialty),
+            12 => out.opt(self.appointment_type.as_deref()),
+            13 => out.opt(self.schedule.as_deref()),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.start.as_ref()),
+            16 => out.opt(self.end.as_ref()),
+            17 => out.opt(self.overbooked.as_ref()),
+            18 => out.opt(self.comment.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Slot {
     const TYPE_NAME: &'static str = "Slot";
     fn id(&self) -> Option<&crate::primitives::Id> {

@@ -373,6 +373,64 @@ impl Specimen {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Specimen {
+    fn fhir_type(&self) -> &'static str {
+        "Specimen"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("accessionIdentifier", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("subject", crate::fhirpath::Card::One),
+            ("receivedTime", crate::fhirpath::Card::One),
+            ("parent", crate::fhirpath::Card::Many),
+            ("request", crate::fhirpath::Card::Many),
+            ("collection", crate::fhirpath::Card::One),
+            ("processing", crate::fhirpath::Card::Many),
+            ("container", crate::fhirpath::Card::Many),
+            ("condition", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.accession_identifier.as_deref()),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.opt(self.type_.as_deref()),
+            12 => out.opt(self.subject.as_deref()),
+            13 => out.opt(self.received_time.as_ref()),
+            14 => out.many(&self.parent),
+            15 => out.many(&self.request),
+            16 => out.opt(self.collection.as_deref()),
+            17 => out.many(&self.processing),
+            18 => out.many(&self.container),
+            19 => out.many(&self.condition),
+            20 => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Specimen {
     const TYPE_NAME: &'static str = "Specimen";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -611,6 +669,42 @@ impl SpecimenCollection {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenCollection {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("collector", crate::fhirpath::Card::One),
+            ("collected", crate::fhirpath::Card::Choice),
+            ("duration", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("bodySite", crate::fhirpath::Card::One),
+            ("fastingStatus", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.collector.as_deref()),
+            4 => out.choice(self.collected.as_ref()),
+            5 => out.opt(self.duration.as_deref()),
+            6 => out.opt(self.quantity.as_deref()),
+            7 => out.opt(self.method.as_deref()),
+            8 => out.opt(self.body_site.as_deref()),
+            9 => out.choice(self.fasting_status.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Specimen.collection.collected[x]`.
 ///
 /// In JSON the element name carries the type (`collectedDateTime`, `collectedPeriod`, ...).
@@ -665,6 +759,16 @@ impl crate::validate::Validate for SpecimenCollectionCollected {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SpecimenCollectionCollected {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `Specimen.collection.fastingStatus[x]`.
 ///
 /// In JSON the element name carries the type (`fastingStatusCodeableConcept`, `fastingStatusDuration`, ...).
@@ -715,6 +819,16 @@ impl crate::validate::Validate for SpecimenCollectionFastingStatus {
         match self {
             Self::CodeableConcept(x) => v.variant("fastingStatusCodeableConcept", x),
             Self::Duration(x) => v.variant("fastingStatusDuration", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SpecimenCollectionFastingStatus {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Duration(v) => &**v,
         }
     }
 }
@@ -886,6 +1000,36 @@ impl SpecimenProcessing {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenProcessing {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("procedure", crate::fhirpath::Card::One),
+            ("additive", crate::fhirpath::Card::Many),
+            ("time", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.procedure.as_deref()),
+            5 => out.many(&self.additive),
+            6 => out.choice(self.time.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Specimen.processing.time[x]`.
 ///
 /// In JSON the element name carries the type (`timeDateTime`, `timePeriod`, ...).
@@ -934,6 +1078,16 @@ impl crate::validate::Validate for SpecimenProcessingTime {
         match self {
             Self::DateTime(x) => v.variant("timeDateTime", x),
             Self::Period(x) => v.variant("timePeriod", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SpecimenProcessingTime {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
         }
     }
 }
@@ -1111,6 +1265,40 @@ impl crate::validate::Validate for SpecimenContainer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenContainer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("capacity", crate::fhirpath::Card::One),
+            ("specimenQuantity", crate::fhirpath::Card::One),
+            ("additive", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.identifier),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.opt(self.type_.as_deref()),
+            6 => out.opt(self.capacity.as_deref()),
+            7 => out.opt(self.specimen_quantity.as_deref()),
+            8 => out.choice(self.additive.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Specimen.container.additive[x]`.
 ///
 /// In JSON the element name carries the type (`additiveCodeableConcept`, `additiveReference`, ...).
@@ -1159,6 +1347,16 @@ impl crate::validate::Validate for SpecimenContainerAdditive {
         match self {
             Self::CodeableConcept(x) => v.variant("additiveCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("additiveReference", x, &["Substance"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SpecimenContainerAdditive {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

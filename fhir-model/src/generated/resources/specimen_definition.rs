@@ -261,6 +261,50 @@ impl crate::validate::Validate for SpecimenDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "SpecimenDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("typeCollected", crate::fhirpath::Card::One),
+            ("patientPreparation", crate::fhirpath::Card::Many),
+            ("timeAspect", crate::fhirpath::Card::One),
+            ("collection", crate::fhirpath::Card::Many),
+            ("typeTested", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.identifier.as_deref()),
+            9 => out.opt(self.type_collected.as_deref()),
+            10 => out.many(&self.patient_preparation),
+            11 => out.opt(self.time_aspect.as_ref()),
+            12 => out.many(&self.collection),
+            13 => out.many(&self.type_tested),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for SpecimenDefinition {
     const TYPE_NAME: &'static str = "SpecimenDefinition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -485,6 +529,44 @@ impl SpecimenDefinitionTypeTested {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTested {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("isDerived", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("preference", crate::fhirpath::Card::One),
+            ("container", crate::fhirpath::Card::One),
+            ("requirement", crate::fhirpath::Card::One),
+            ("retentionTime", crate::fhirpath::Card::One),
+            ("rejectionCriterion", crate::fhirpath::Card::Many),
+            ("handling", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.is_derived.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.preference.as_ref()),
+            6 => out.opt(self.container.as_deref()),
+            7 => out.opt(self.requirement.as_ref()),
+            8 => out.opt(self.retention_time.as_deref()),
+            9 => out.many(&self.rejection_criterion),
+            10 => out.many(&self.handling),
+            _ => {}
+        }
+    }
+}
+
 /// The specimen's container
 ///
 /// The specimen's container.
@@ -687,6 +769,44 @@ impl crate::validate::Validate for SpecimenDefinitionTypeTestedContainer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTestedContainer {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("material", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("cap", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("capacity", crate::fhirpath::Card::One),
+            ("minimumVolume", crate::fhirpath::Card::Choice),
+            ("additive", crate::fhirpath::Card::Many),
+            ("preparation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.material.as_deref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.cap.as_deref()),
+            6 => out.opt(self.description.as_ref()),
+            7 => out.opt(self.capacity.as_deref()),
+            8 => out.choice(self.minimum_volume.as_ref()),
+            9 => out.many(&self.additive),
+            10 => out.opt(self.preparation.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SpecimenDefinition.typeTested.container.minimumVolume[x]`.
 ///
 /// In JSON the element name carries the type (`minimumVolumeQuantity`, `minimumVolumeString`, ...).
@@ -737,6 +857,16 @@ impl crate::validate::Validate for SpecimenDefinitionTypeTestedContainerMinimumV
         match self {
             Self::Quantity(x) => v.variant("minimumVolumeQuantity", x),
             Self::String(x) => v.variant("minimumVolumeString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SpecimenDefinitionTypeTestedContainerMinimumVolume {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Quantity(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -868,6 +998,30 @@ impl SpecimenDefinitionTypeTestedContainerAdditive {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTestedContainerAdditive {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("additive", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.additive.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SpecimenDefinition.typeTested.container.additive.additive[x]`.
 ///
 /// In JSON the element name carries the type (`additiveCodeableConcept`, `additiveReference`, ...).
@@ -917,6 +1071,16 @@ for SpecimenDefinitionTypeTestedContainerAdditiveAdditive {
         match self {
             Self::CodeableConcept(x) => v.variant("additiveCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("additiveReference", x, &["Substance"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SpecimenDefinitionTypeTestedContainerAdditiveAdditive {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -1061,5 +1225,35 @@ impl crate::validate::Validate for SpecimenDefinitionTypeTestedHandling {
         v.field("temperatureRange", &self.temperature_range, 0);
         v.field("maxDuration", &self.max_duration, 0);
         v.field("instruction", &self.instruction, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SpecimenDefinitionTypeTestedHandling {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("temperatureQualifier", crate::fhirpath::Card::One),
+            ("temperatureRange", crate::fhirpath::Card::One),
+            ("maxDuration", crate::fhirpath::Card::One),
+            ("instruction", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.temperature_qualifier.as_deref()),
+            4 => out.opt(self.temperature_range.as_deref()),
+            5 => out.opt(self.max_duration.as_deref()),
+            6 => out.opt(self.instruction.as_ref()),
+            _ => {}
+        }
     }
 }

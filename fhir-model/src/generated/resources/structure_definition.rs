@@ -712,6 +712,92 @@ impl StructureDefinition {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureDefinition {
+    fn fhir_type(&self) -> &'static str {
+        "StructureDefinition"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("keyword", crate::fhirpath::Card::Many),
+            ("fhirVersion", crate::fhirpath::Card::One),
+            ("mapping", crate::fhirpath::Card::Many),
+            ("kind", crate::fhirpath::Card::One),
+            ("abstract", crate::fhirpath::Card::One),
+            ("context", crate::fhirpath::Card::Many),
+            ("contextInvariant", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("baseDefinition", crate::fhirpath::Card::One),
+            ("derivation", crate::fhirpath::Card::One),
+            ("snapshot", crate::fhirpath::Card::One),
+            ("differential", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.experimental.as_ref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.publisher.as_ref()),
+            17 => out.many(&self.contact),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.purpose.as_ref()),
+            22 => out.opt(self.copyright.as_ref()),
+            23 => out.many(&self.keyword),
+            24 => out.opt(self.fhir_version.as_ref()),
+            25 => out.many(&self.mapping),
+            26 => out.opt(self.kind.as_ref()),
+            27 => out.opt(self.abstract_.as_ref()),
+            28 => out.many(&self.context),
+            29 => out.many(&self.context_invariant),
+            30 => out.opt(self.type_.as_ref()),
+            31 => out.opt(self.base_definition.as_ref()),
+            32 => out.opt(self.derivation.as_ref()),
+            33 => out.opt(self.snapshot.as_deref()),
+            34 => out.opt(self.differential.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for StructureDefinition {
     const TYPE_NAME: &'static str = "StructureDefinition";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -901,6 +987,36 @@ impl StructureDefinitionMapping {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureDefinitionMapping {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identity", crate::fhirpath::Card::One),
+            ("uri", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identity.as_ref()),
+            4 => out.opt(self.uri.as_ref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.comment.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// If an extension, where it can be used in instances
 ///
 /// Identifies the types of resource or data type elements to which the extension can be applied.
@@ -1033,6 +1149,32 @@ impl StructureDefinitionContext {
             type_: Some(crate::Primitive::new(type_)),
             expression: Some(crate::Primitive::new(expression)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureDefinitionContext {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.expression.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1179,6 +1321,30 @@ impl StructureDefinitionSnapshot {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureDefinitionSnapshot {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("element", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.element),
+            _ => {}
+        }
+    }
+}
+
 /// Differential view of the structure
 ///
 /// A differential view is expressed relative to the base StructureDefinition - a statement of differences that it applies.
@@ -1303,6 +1469,30 @@ impl StructureDefinitionDifferential {
         StructureDefinitionDifferential {
             element: vec![element],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureDefinitionDifferential {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("element", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.element),
+            _ => {}
         }
     }
 }

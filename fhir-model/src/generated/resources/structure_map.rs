@@ -447,6 +447,74 @@ impl StructureMap {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMap {
+    fn fhir_type(&self) -> &'static str {
+        "StructureMap"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("structure", crate::fhirpath::Card::Many),
+            ("import", crate::fhirpath::Card::Many),
+            ("group", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.experimental.as_ref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.publisher.as_ref()),
+            17 => out.many(&self.contact),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.purpose.as_ref()),
+            22 => out.opt(self.copyright.as_ref()),
+            23 => out.many(&self.structure),
+            24 => out.many(&self.import),
+            25 => out.many(&self.group),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for StructureMap {
     const TYPE_NAME: &'static str = "StructureMap";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -630,6 +698,36 @@ impl StructureMapStructure {
             url: Some(crate::Primitive::new(url)),
             mode: Some(crate::Primitive::new(mode)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapStructure {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("mode", crate::fhirpath::Card::One),
+            ("alias", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.url.as_ref()),
+            4 => out.opt(self.mode.as_ref()),
+            5 => out.opt(self.alias.as_ref()),
+            6 => out.opt(self.documentation.as_ref()),
+            _ => {}
         }
     }
 }
@@ -827,6 +925,40 @@ impl StructureMapGroup {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapGroup {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("extends", crate::fhirpath::Card::One),
+            ("typeMode", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+            ("input", crate::fhirpath::Card::Many),
+            ("rule", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.extends.as_ref()),
+            5 => out.opt(self.type_mode.as_ref()),
+            6 => out.opt(self.documentation.as_ref()),
+            7 => out.many(&self.input),
+            8 => out.many(&self.rule),
+            _ => {}
+        }
+    }
+}
+
 /// Named instance provided when invoking the map
 ///
 /// A name assigned to an instance of data. The instance must be provided when the mapping is invoked.
@@ -983,6 +1115,36 @@ impl StructureMapGroupInput {
             name: Some(crate::Primitive::new(name)),
             mode: Some(crate::Primitive::new(mode)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapGroupInput {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("mode", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.type_.as_ref()),
+            5 => out.opt(self.mode.as_ref()),
+            6 => out.opt(self.documentation.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1156,6 +1318,40 @@ impl StructureMapGroupRule {
             name: Some(crate::Primitive::new(name)),
             source: vec![source],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapGroupRule {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+            ("target", crate::fhirpath::Card::Many),
+            ("rule", crate::fhirpath::Card::Many),
+            ("dependent", crate::fhirpath::Card::Many),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.many(&self.source),
+            5 => out.many(&self.target),
+            6 => out.many(&self.rule),
+            7 => out.many(&self.dependent),
+            8 => out.opt(self.documentation.as_ref()),
+            _ => {}
         }
     }
 }
@@ -2058,6 +2254,50 @@ impl StructureMapGroupRuleSource {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapGroupRuleSource {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("context", crate::fhirpath::Card::One),
+            ("min", crate::fhirpath::Card::One),
+            ("max", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("defaultValue", crate::fhirpath::Card::Choice),
+            ("element", crate::fhirpath::Card::One),
+            ("listMode", crate::fhirpath::Card::One),
+            ("variable", crate::fhirpath::Card::One),
+            ("condition", crate::fhirpath::Card::One),
+            ("check", crate::fhirpath::Card::One),
+            ("logMessage", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.context.as_ref()),
+            4 => out.opt(self.min.as_ref()),
+            5 => out.opt(self.max.as_ref()),
+            6 => out.opt(self.type_.as_ref()),
+            7 => out.choice(self.default_value.as_ref()),
+            8 => out.opt(self.element.as_ref()),
+            9 => out.opt(self.list_mode.as_ref()),
+            10 => out.opt(self.variable.as_ref()),
+            11 => out.opt(self.condition.as_ref()),
+            12 => out.opt(self.check.as_ref()),
+            13 => out.opt(self.log_message.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `StructureMap.group.rule.source.defaultValue[x]`.
 ///
 /// In JSON the element name carries the type (`defaultValueBase64Binary`, `defaultValueBoolean`, ...).
@@ -2647,6 +2887,64 @@ impl crate::validate::Validate for StructureMapGroupRuleSourceDefaultValue {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for StructureMapGroupRuleSourceDefaultValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Base64Binary(v) => v,
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
+            Self::Code(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
+            Self::Id(v) => v,
+            Self::Instant(v) => v,
+            Self::Integer(v) => v,
+            Self::Markdown(v) => v,
+            Self::Oid(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
+            Self::Time(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Uri(v) => v,
+            Self::Url(v) => v,
+            Self::Uuid(v) => v,
+            Self::Address(v) => &**v,
+            Self::Age(v) => &**v,
+            Self::Annotation(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::ContactPoint(v) => &**v,
+            Self::Count(v) => &**v,
+            Self::Distance(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::HumanName(v) => &**v,
+            Self::Identifier(v) => &**v,
+            Self::Money(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Signature(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::ContactDetail(v) => &**v,
+            Self::Contributor(v) => &**v,
+            Self::DataRequirement(v) => &**v,
+            Self::Expression(v) => &**v,
+            Self::ParameterDefinition(v) => &**v,
+            Self::RelatedArtifact(v) => &**v,
+            Self::TriggerDefinition(v) => &**v,
+            Self::UsageContext(v) => &**v,
+            Self::Dosage(v) => &**v,
+            Self::Meta(v) => &**v,
+        }
+    }
+}
+
 /// Content to create because of this mapping rule
 ///
 /// Content to create because of this mapping rule.
@@ -2847,6 +3145,44 @@ impl crate::validate::Validate for StructureMapGroupRuleTarget {
         v.field("listRuleId", &self.list_rule_id, 0);
         v.field("transform", &self.transform, 0);
         v.field("parameter", &self.parameter, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapGroupRuleTarget {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("context", crate::fhirpath::Card::One),
+            ("contextType", crate::fhirpath::Card::One),
+            ("element", crate::fhirpath::Card::One),
+            ("variable", crate::fhirpath::Card::One),
+            ("listMode", crate::fhirpath::Card::Many),
+            ("listRuleId", crate::fhirpath::Card::One),
+            ("transform", crate::fhirpath::Card::One),
+            ("parameter", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.context.as_ref()),
+            4 => out.opt(self.context_type.as_ref()),
+            5 => out.opt(self.element.as_ref()),
+            6 => out.opt(self.variable.as_ref()),
+            7 => out.many(&self.list_mode),
+            8 => out.opt(self.list_rule_id.as_ref()),
+            9 => out.opt(self.transform.as_ref()),
+            10 => out.many(&self.parameter),
+            _ => {}
+        }
     }
 }
 
@@ -3073,6 +3409,30 @@ impl StructureMapGroupRuleTargetParameter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapGroupRuleTargetParameter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `StructureMap.group.rule.target.parameter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueId`, `valueString`, ...).
@@ -3151,6 +3511,19 @@ impl crate::validate::Validate for StructureMapGroupRuleTargetParameterValue {
             Self::Boolean(x) => v.variant("valueBoolean", x),
             Self::Integer(x) => v.variant("valueInteger", x),
             Self::Decimal(x) => v.variant("valueDecimal", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for StructureMapGroupRuleTargetParameterValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Id(v) => v,
+            Self::String(v) => v,
+            Self::Boolean(v) => v,
+            Self::Integer(v) => v,
+            Self::Decimal(v) => v,
         }
     }
 }
@@ -3291,6 +3664,32 @@ impl StructureMapGroupRuleDependent {
             name: Some(crate::Primitive::new(name)),
             variable: vec![crate ::Primitive::new(variable)],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for StructureMapGroupRuleDependent {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("variable", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.many(&self.variable),
+            _ => {}
         }
     }
 }

@@ -317,6 +317,52 @@ impl Subscription {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Subscription {
+    fn fhir_type(&self) -> &'static str {
+        "Subscription"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("end", crate::fhirpath::Card::One),
+            ("reason", crate::fhirpath::Card::One),
+            ("criteria", crate::fhirpath::Card::One),
+            ("error", crate::fhirpath::Card::One),
+            ("channel", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.status.as_ref()),
+            9 => out.many(&self.contact),
+            10 => out.opt(self.end.as_ref()),
+            11 => out.opt(self.reason.as_ref()),
+            12 => out.opt(self.criteria.as_ref()),
+            13 => out.opt(self.error.as_ref()),
+            14 => out.opt(self.channel.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Subscription {
     const TYPE_NAME: &'static str = "Subscription";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -497,6 +543,36 @@ impl SubscriptionChannel {
         SubscriptionChannel {
             type_: Some(crate::Primitive::new(type_)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubscriptionChannel {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("endpoint", crate::fhirpath::Card::One),
+            ("payload", crate::fhirpath::Card::One),
+            ("header", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.endpoint.as_ref()),
+            5 => out.opt(self.payload.as_ref()),
+            6 => out.many(&self.header),
+            _ => {}
         }
     }
 }

@@ -280,6 +280,52 @@ impl Substance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Substance {
+    fn fhir_type(&self) -> &'static str {
+        "Substance"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("instance", crate::fhirpath::Card::Many),
+            ("ingredient", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.many(&self.category),
+            11 => out.opt(self.code.as_deref()),
+            12 => out.opt(self.description.as_ref()),
+            13 => out.many(&self.instance),
+            14 => out.many(&self.ingredient),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Substance {
     const TYPE_NAME: &'static str = "Substance";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -428,6 +474,34 @@ impl crate::validate::Validate for SubstanceInstance {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceInstance {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("expiry", crate::fhirpath::Card::One),
+            ("quantity", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_deref()),
+            4 => out.opt(self.expiry.as_ref()),
+            5 => out.opt(self.quantity.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Composition information about the substance
 ///
 /// A substance can be composed of other substances.
@@ -565,6 +639,32 @@ impl SubstanceIngredient {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceIngredient {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("substance", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.quantity.as_deref()),
+            4 => out.choice(self.substance.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Substance.ingredient.substance[x]`.
 ///
 /// In JSON the element name carries the type (`substanceCodeableConcept`, `substanceReference`, ...).
@@ -615,6 +715,16 @@ impl crate::validate::Validate for SubstanceIngredientSubstance {
         match self {
             Self::CodeableConcept(x) => v.variant("substanceCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("substanceReference", x, &["Substance"]),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceIngredientSubstance {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

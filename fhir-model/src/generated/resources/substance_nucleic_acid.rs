@@ -287,6 +287,48 @@ impl crate::validate::Validate for SubstanceNucleicAcid {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceNucleicAcid {
+    fn fhir_type(&self) -> &'static str {
+        "SubstanceNucleicAcid"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequenceType", crate::fhirpath::Card::One),
+            ("numberOfSubunits", crate::fhirpath::Card::One),
+            ("areaOfHybridisation", crate::fhirpath::Card::One),
+            ("oligoNucleotideType", crate::fhirpath::Card::One),
+            ("subunit", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.sequence_type.as_deref()),
+            9 => out.opt(self.number_of_subunits.as_ref()),
+            10 => out.opt(self.area_of_hybridisation.as_ref()),
+            11 => out.opt(self.oligo_nucleotide_type.as_deref()),
+            12 => out.many(&self.subunit),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for SubstanceNucleicAcid {
     const TYPE_NAME: &'static str = "SubstanceNucleicAcid";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -495,6 +537,44 @@ impl crate::validate::Validate for SubstanceNucleicAcidSubunit {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceNucleicAcidSubunit {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("subunit", crate::fhirpath::Card::One),
+            ("sequence", crate::fhirpath::Card::One),
+            ("length", crate::fhirpath::Card::One),
+            ("sequenceAttachment", crate::fhirpath::Card::One),
+            ("fivePrime", crate::fhirpath::Card::One),
+            ("threePrime", crate::fhirpath::Card::One),
+            ("linkage", crate::fhirpath::Card::Many),
+            ("sugar", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.subunit.as_ref()),
+            4 => out.opt(self.sequence.as_ref()),
+            5 => out.opt(self.length.as_ref()),
+            6 => out.opt(self.sequence_attachment.as_deref()),
+            7 => out.opt(self.five_prime.as_deref()),
+            8 => out.opt(self.three_prime.as_deref()),
+            9 => out.many(&self.linkage),
+            10 => out.many(&self.sugar),
+            _ => {}
+        }
+    }
+}
+
 /// The linkages between sugar residues will also be captured
 ///
 /// The linkages between sugar residues will also be captured.
@@ -630,6 +710,36 @@ impl crate::validate::Validate for SubstanceNucleicAcidSubunitLinkage {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceNucleicAcidSubunitLinkage {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("connectivity", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("residueSite", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.connectivity.as_ref()),
+            4 => out.opt(self.identifier.as_deref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.residue_site.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// 5.3.6.8.1 Sugar ID (Mandatory)
 ///
 /// 5.3.6.8.1 Sugar ID (Mandatory).
@@ -750,5 +860,33 @@ impl crate::validate::Validate for SubstanceNucleicAcidSubunitSugar {
         v.field("identifier", &self.identifier, 0);
         v.field("name", &self.name, 0);
         v.field("residueSite", &self.residue_site, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceNucleicAcidSubunitSugar {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("residueSite", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_deref()),
+            4 => out.opt(self.name.as_ref()),
+            5 => out.opt(self.residue_site.as_ref()),
+            _ => {}
+        }
     }
 }

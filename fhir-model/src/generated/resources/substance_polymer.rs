@@ -265,6 +265,50 @@ impl crate::validate::Validate for SubstancePolymer {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstancePolymer {
+    fn fhir_type(&self) -> &'static str {
+        "SubstancePolymer"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("class", crate::fhirpath::Card::One),
+            ("geometry", crate::fhirpath::Card::One),
+            ("copolymerConnectivity", crate::fhirpath::Card::Many),
+            ("modification", crate::fhirpath::Card::Many),
+            ("monomerSet", crate::fhirpath::Card::Many),
+            ("repeat", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.class.as_deref()),
+            9 => out.opt(self.geometry.as_deref()),
+            10 => out.many(&self.copolymer_connectivity),
+            11 => out.many(&self.modification),
+            12 => out.many(&self.monomer_set),
+            13 => out.many(&self.repeat),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for SubstancePolymer {
     const TYPE_NAME: &'static str = "SubstancePolymer";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -403,6 +447,32 @@ impl crate::validate::Validate for SubstancePolymerMonomerSet {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstancePolymerMonomerSet {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("ratioType", crate::fhirpath::Card::One),
+            ("startingMaterial", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.ratio_type.as_deref()),
+            4 => out.many(&self.starting_material),
+            _ => {}
+        }
+    }
+}
+
 /// Todo
 ///
 /// Todo.
@@ -531,6 +601,36 @@ impl crate::validate::Validate for SubstancePolymerMonomerSetStartingMaterial {
         v.field("type", &self.type_, 0);
         v.field("isDefining", &self.is_defining, 0);
         v.field("amount", &self.amount, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstancePolymerMonomerSetStartingMaterial {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("material", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("isDefining", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.material.as_deref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.is_defining.as_ref()),
+            6 => out.opt(self.amount.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -693,6 +793,36 @@ impl crate::validate::Validate for SubstancePolymerRepeat {
         v.field("averageMolecularFormula", &self.average_molecular_formula, 0);
         v.field("repeatUnitAmountType", &self.repeat_unit_amount_type, 0);
         v.field("repeatUnit", &self.repeat_unit, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstancePolymerRepeat {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("numberOfUnits", crate::fhirpath::Card::One),
+            ("averageMolecularFormula", crate::fhirpath::Card::One),
+            ("repeatUnitAmountType", crate::fhirpath::Card::One),
+            ("repeatUnit", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.number_of_units.as_ref()),
+            4 => out.opt(self.average_molecular_formula.as_ref()),
+            5 => out.opt(self.repeat_unit_amount_type.as_deref()),
+            6 => out.many(&self.repeat_unit),
+            _ => {}
+        }
     }
 }
 
@@ -867,6 +997,38 @@ impl crate::validate::Validate for SubstancePolymerRepeatRepeatUnit {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstancePolymerRepeatRepeatUnit {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("orientationOfPolymerisation", crate::fhirpath::Card::One),
+            ("repeatUnit", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+            ("degreeOfPolymerisation", crate::fhirpath::Card::Many),
+            ("structuralRepresentation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.orientation_of_polymerisation.as_deref()),
+            4 => out.opt(self.repeat_unit.as_ref()),
+            5 => out.opt(self.amount.as_deref()),
+            6 => out.many(&self.degree_of_polymerisation),
+            7 => out.many(&self.structural_representation),
+            _ => {}
+        }
+    }
+}
+
 /// Todo
 ///
 /// Todo.
@@ -974,6 +1136,33 @@ for SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisation {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("degree", &self.degree, 0);
         v.field("amount", &self.amount, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect
+for SubstancePolymerRepeatRepeatUnitDegreeOfPolymerisation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("degree", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.degree.as_deref()),
+            4 => out.opt(self.amount.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1102,5 +1291,34 @@ for SubstancePolymerRepeatRepeatUnitStructuralRepresentation {
         v.field("type", &self.type_, 0);
         v.field("representation", &self.representation, 0);
         v.field("attachment", &self.attachment, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect
+for SubstancePolymerRepeatRepeatUnitStructuralRepresentation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("representation", crate::fhirpath::Card::One),
+            ("attachment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.representation.as_ref()),
+            5 => out.opt(self.attachment.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -275,6 +275,46 @@ impl crate::validate::Validate for SubstanceProtein {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceProtein {
+    fn fhir_type(&self) -> &'static str {
+        "SubstanceProtein"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sequenceType", crate::fhirpath::Card::One),
+            ("numberOfSubunits", crate::fhirpath::Card::One),
+            ("disulfideLinkage", crate::fhirpath::Card::Many),
+            ("subunit", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.sequence_type.as_deref()),
+            9 => out.opt(self.number_of_subunits.as_ref()),
+            10 => out.many(&self.disulfide_linkage),
+            11 => out.many(&self.subunit),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for SubstanceProtein {
     const TYPE_NAME: &'static str = "SubstanceProtein";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -538,5 +578,43 @@ impl crate::validate::Validate for SubstanceProteinSubunit {
         v.field("nTerminalModification", &self.n_terminal_modification, 0);
         v.field("cTerminalModificationId", &self.c_terminal_modification_id, 0);
         v.field("cTerminalModification", &self.c_terminal_modification, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceProteinSubunit {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("subunit", crate::fhirpath::Card::One),
+            ("sequence", crate::fhirpath::Card::One),
+            ("length", crate::fhirpath::Card::One),
+            ("sequenceAttachment", crate::fhirpath::Card::One),
+            ("nTerminalModificationId", crate::fhirpath::Card::One),
+            ("nTerminalModification", crate::fhirpath::Card::One),
+            ("cTerminalModificationId", crate::fhirpath::Card::One),
+            ("cTerminalModification", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.subunit.as_ref()),
+            4 => out.opt(self.sequence.as_ref()),
+            5 => out.opt(self.length.as_ref()),
+            6 => out.opt(self.sequence_attachment.as_deref()),
+            7 => out.opt(self.n_terminal_modification_id.as_deref()),
+            8 => out.opt(self.n_terminal_modification.as_ref()),
+            9 => out.opt(self.c_terminal_modification_id.as_deref()),
+            10 => out.opt(self.c_terminal_modification.as_ref()),
+            _ => {}
+        }
     }
 }

@@ -245,6 +245,48 @@ impl crate::validate::Validate for SubstanceReferenceInformation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceReferenceInformation {
+    fn fhir_type(&self) -> &'static str {
+        "SubstanceReferenceInformation"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("comment", crate::fhirpath::Card::One),
+            ("gene", crate::fhirpath::Card::Many),
+            ("geneElement", crate::fhirpath::Card::Many),
+            ("classification", crate::fhirpath::Card::Many),
+            ("target", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.comment.as_ref()),
+            9 => out.many(&self.gene),
+            10 => out.many(&self.gene_element),
+            11 => out.many(&self.classification),
+            12 => out.many(&self.target),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for SubstanceReferenceInformation {
     const TYPE_NAME: &'static str = "SubstanceReferenceInformation";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -408,6 +450,34 @@ impl SubstanceReferenceInformationGene {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceReferenceInformationGene {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("geneSequenceOrigin", crate::fhirpath::Card::One),
+            ("gene", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.gene_sequence_origin.as_deref()),
+            4 => out.opt(self.gene.as_deref()),
+            5 => out.many(&self.source),
+            _ => {}
+        }
+    }
+}
+
 /// Todo
 ///
 /// Todo.
@@ -534,6 +604,34 @@ impl SubstanceReferenceInformationGeneElement {
     >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
         self.source.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceReferenceInformationGeneElement {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("element", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.element.as_deref()),
+            5 => out.many(&self.source),
+            _ => {}
+        }
     }
 }
 
@@ -673,6 +771,36 @@ impl SubstanceReferenceInformationClassification {
     >(&mut self, reference: crate::TypedReference<T>) -> &mut Self {
         self.source.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceReferenceInformationClassification {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("domain", crate::fhirpath::Card::One),
+            ("classification", crate::fhirpath::Card::One),
+            ("subtype", crate::fhirpath::Card::Many),
+            ("source", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.domain.as_deref()),
+            4 => out.opt(self.classification.as_deref()),
+            5 => out.many(&self.subtype),
+            6 => out.many(&self.source),
+            _ => {}
+        }
     }
 }
 
@@ -894,6 +1022,44 @@ impl SubstanceReferenceInformationTarget {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceReferenceInformationTarget {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("target", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("interaction", crate::fhirpath::Card::One),
+            ("organism", crate::fhirpath::Card::One),
+            ("organismType", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::Choice),
+            ("amountType", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.target.as_deref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.interaction.as_deref()),
+            6 => out.opt(self.organism.as_deref()),
+            7 => out.opt(self.organism_type.as_deref()),
+            8 => out.choice(self.amount.as_ref()),
+            9 => out.opt(self.amount_type.as_deref()),
+            10 => out.many(&self.source),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SubstanceReferenceInformation.target.amount[x]`.
 ///
 /// In JSON the element name carries the type (`amountQuantity`, `amountRange`, ...).
@@ -952,6 +1118,17 @@ impl crate::validate::Validate for SubstanceReferenceInformationTargetAmount {
             Self::Quantity(x) => v.variant("amountQuantity", x),
             Self::Range(x) => v.variant("amountRange", x),
             Self::String(x) => v.variant("amountString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceReferenceInformationTargetAmount {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }

@@ -412,6 +412,64 @@ impl crate::validate::Validate for SubstanceSourceMaterial {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSourceMaterial {
+    fn fhir_type(&self) -> &'static str {
+        "SubstanceSourceMaterial"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("sourceMaterialClass", crate::fhirpath::Card::One),
+            ("sourceMaterialType", crate::fhirpath::Card::One),
+            ("sourceMaterialState", crate::fhirpath::Card::One),
+            ("organismId", crate::fhirpath::Card::One),
+            ("organismName", crate::fhirpath::Card::One),
+            ("parentSubstanceId", crate::fhirpath::Card::Many),
+            ("parentSubstanceName", crate::fhirpath::Card::Many),
+            ("countryOfOrigin", crate::fhirpath::Card::Many),
+            ("geographicalLocation", crate::fhirpath::Card::Many),
+            ("developmentStage", crate::fhirpath::Card::One),
+            ("fractionDescription", crate::fhirpath::Card::Many),
+            ("organism", crate::fhirpath::Card::One),
+            ("partDescription", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.source_material_class.as_deref()),
+            9 => out.opt(self.source_material_type.as_deref()),
+            10 => out.opt(self.source_material_state.as_deref()),
+            11 => out.opt(self.organism_id.as_deref()),
+            12 => out.opt(self.organism_name.as_ref()),
+            13 => out.many(&self.parent_substance_id),
+            14 => out.many(&self.parent_substance_name),
+            15 => out.many(&self.country_of_origin),
+            16 => out.many(&self.geographical_location),
+            17 => out.opt(self.development_stage.as_deref()),
+            18 => out.many(&self.fraction_description),
+            19 => out.opt(self.organism.as_deref()),
+            20 => out.many(&self.part_description),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for SubstanceSourceMaterial {
     const TYPE_NAME: &'static str = "SubstanceSourceMaterial";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -547,6 +605,32 @@ impl crate::validate::Validate for SubstanceSourceMaterialFractionDescription {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("fraction", &self.fraction, 0);
         v.field("materialType", &self.material_type, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSourceMaterialFractionDescription {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("fraction", crate::fhirpath::Card::One),
+            ("materialType", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.fraction.as_ref()),
+            4 => out.opt(self.material_type.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -746,6 +830,44 @@ impl crate::validate::Validate for SubstanceSourceMaterialOrganism {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganism {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("family", crate::fhirpath::Card::One),
+            ("genus", crate::fhirpath::Card::One),
+            ("species", crate::fhirpath::Card::One),
+            ("intraspecificType", crate::fhirpath::Card::One),
+            ("intraspecificDescription", crate::fhirpath::Card::One),
+            ("author", crate::fhirpath::Card::Many),
+            ("hybrid", crate::fhirpath::Card::One),
+            ("organismGeneral", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.family.as_deref()),
+            4 => out.opt(self.genus.as_deref()),
+            5 => out.opt(self.species.as_deref()),
+            6 => out.opt(self.intraspecific_type.as_deref()),
+            7 => out.opt(self.intraspecific_description.as_ref()),
+            8 => out.many(&self.author),
+            9 => out.opt(self.hybrid.as_deref()),
+            10 => out.opt(self.organism_general.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// 4.9.13.6.1 Author type (Conditional)
 ///
 /// 4.9.13.6.1 Author type (Conditional).
@@ -871,6 +993,32 @@ impl crate::validate::Validate for SubstanceSourceMaterialOrganismAuthor {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("authorType", &self.author_type, 0);
         v.field("authorDescription", &self.author_description, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganismAuthor {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("authorType", crate::fhirpath::Card::One),
+            ("authorDescription", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.author_type.as_deref()),
+            4 => out.opt(self.author_description.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1089,6 +1237,38 @@ impl crate::validate::Validate for SubstanceSourceMaterialOrganismHybrid {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganismHybrid {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("maternalOrganismId", crate::fhirpath::Card::One),
+            ("maternalOrganismName", crate::fhirpath::Card::One),
+            ("paternalOrganismId", crate::fhirpath::Card::One),
+            ("paternalOrganismName", crate::fhirpath::Card::One),
+            ("hybridType", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.maternal_organism_id.as_ref()),
+            4 => out.opt(self.maternal_organism_name.as_ref()),
+            5 => out.opt(self.paternal_organism_id.as_ref()),
+            6 => out.opt(self.paternal_organism_name.as_ref()),
+            7 => out.opt(self.hybrid_type.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// 4.9.13.7.1 Kingdom (Conditional)
 ///
 /// 4.9.13.7.1 Kingdom (Conditional).
@@ -1218,6 +1398,36 @@ impl crate::validate::Validate for SubstanceSourceMaterialOrganismOrganismGenera
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSourceMaterialOrganismOrganismGeneral {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("kingdom", crate::fhirpath::Card::One),
+            ("phylum", crate::fhirpath::Card::One),
+            ("class", crate::fhirpath::Card::One),
+            ("order", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.kingdom.as_deref()),
+            4 => out.opt(self.phylum.as_deref()),
+            5 => out.opt(self.class.as_deref()),
+            6 => out.opt(self.order.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// To do
 ///
 /// To do.
@@ -1324,5 +1534,31 @@ impl crate::validate::Validate for SubstanceSourceMaterialPartDescription {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("part", &self.part, 0);
         v.field("partLocation", &self.part_location, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSourceMaterialPartDescription {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("part", crate::fhirpath::Card::One),
+            ("partLocation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.part.as_deref()),
+            4 => out.opt(self.part_location.as_deref()),
+            _ => {}
+        }
     }
 }

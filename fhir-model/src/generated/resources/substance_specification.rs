@@ -460,6 +460,76 @@ impl SubstanceSpecification {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecification {
+    fn fhir_type(&self) -> &'static str {
+        "SubstanceSpecification"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("domain", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+            ("comment", crate::fhirpath::Card::One),
+            ("moiety", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::Many),
+            ("referenceInformation", crate::fhirpath::Card::One),
+            ("structure", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::Many),
+            ("molecularWeight", crate::fhirpath::Card::Many),
+            ("relationship", crate::fhirpath::Card::Many),
+            ("nucleicAcid", crate::fhirpath::Card::One),
+            ("polymer", crate::fhirpath::Card::One),
+            ("protein", crate::fhirpath::Card::One),
+            ("sourceMaterial", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.identifier.as_deref()),
+            9 => out.opt(self.type_.as_deref()),
+            10 => out.opt(self.status.as_deref()),
+            11 => out.opt(self.domain.as_deref()),
+            12 => out.opt(self.description.as_ref()),
+            13 => out.many(&self.source),
+            14 => out.opt(self.comment.as_ref()),
+            15 => out.many(&self.moiety),
+            16 => out.many(&self.property),
+            17 => out.opt(self.reference_information.as_deref()),
+            18 => out.opt(self.structure.as_deref()),
+            19 => out.many(&self.code),
+            20 => out.many(&self.name),
+            21 => out.many(&self.molecular_weight),
+            22 => out.many(&self.relationship),
+            23 => out.opt(self.nucleic_acid.as_deref()),
+            24 => out.opt(self.polymer.as_deref()),
+            25 => out.opt(self.protein.as_deref()),
+            26 => out.opt(self.source_material.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for SubstanceSpecification {
     const TYPE_NAME: &'static str = "SubstanceSpecification";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -692,6 +762,42 @@ impl crate::validate::Validate for SubstanceSpecificationMoiety {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationMoiety {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("role", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("stereochemistry", crate::fhirpath::Card::One),
+            ("opticalActivity", crate::fhirpath::Card::One),
+            ("molecularFormula", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.role.as_deref()),
+            4 => out.opt(self.identifier.as_deref()),
+            5 => out.opt(self.name.as_ref()),
+            6 => out.opt(self.stereochemistry.as_deref()),
+            7 => out.opt(self.optical_activity.as_deref()),
+            8 => out.opt(self.molecular_formula.as_ref()),
+            9 => out.choice(self.amount.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SubstanceSpecification.moiety.amount[x]`.
 ///
 /// In JSON the element name carries the type (`amountQuantity`, `amountString`, ...).
@@ -740,6 +846,16 @@ impl crate::validate::Validate for SubstanceSpecificationMoietyAmount {
         match self {
             Self::Quantity(x) => v.variant("amountQuantity", x),
             Self::String(x) => v.variant("amountString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceSpecificationMoietyAmount {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Quantity(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -926,6 +1042,38 @@ impl crate::validate::Validate for SubstanceSpecificationProperty {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationProperty {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("category", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("parameters", crate::fhirpath::Card::One),
+            ("definingSubstance", crate::fhirpath::Card::Choice),
+            ("amount", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.category.as_deref()),
+            4 => out.opt(self.code.as_deref()),
+            5 => out.opt(self.parameters.as_ref()),
+            6 => out.choice(self.defining_substance.as_ref()),
+            7 => out.choice(self.amount.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SubstanceSpecification.property.definingSubstance[x]`.
 ///
 /// In JSON the element name carries the type (`definingSubstanceReference`, `definingSubstanceCodeableConcept`, ...).
@@ -994,6 +1142,16 @@ impl crate::validate::Validate for SubstanceSpecificationPropertyDefiningSubstan
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceSpecificationPropertyDefiningSubstance {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Reference(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+        }
+    }
+}
+
 /// Choice of types for `SubstanceSpecification.property.amount[x]`.
 ///
 /// In JSON the element name carries the type (`amountQuantity`, `amountString`, ...).
@@ -1042,6 +1200,16 @@ impl crate::validate::Validate for SubstanceSpecificationPropertyAmount {
         match self {
             Self::Quantity(x) => v.variant("amountQuantity", x),
             Self::String(x) => v.variant("amountString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceSpecificationPropertyAmount {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Quantity(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }
@@ -1268,6 +1436,44 @@ impl SubstanceSpecificationStructure {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationStructure {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("stereochemistry", crate::fhirpath::Card::One),
+            ("opticalActivity", crate::fhirpath::Card::One),
+            ("molecularFormula", crate::fhirpath::Card::One),
+            ("molecularFormulaByMoiety", crate::fhirpath::Card::One),
+            ("isotope", crate::fhirpath::Card::Many),
+            ("molecularWeight", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+            ("representation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.stereochemistry.as_deref()),
+            4 => out.opt(self.optical_activity.as_deref()),
+            5 => out.opt(self.molecular_formula.as_ref()),
+            6 => out.opt(self.molecular_formula_by_moiety.as_ref()),
+            7 => out.many(&self.isotope),
+            8 => out.opt(self.molecular_weight.as_deref()),
+            9 => out.many(&self.source),
+            10 => out.many(&self.representation),
+            _ => {}
+        }
+    }
+}
+
 /// Applicable for single substances that contain a radionuclide or a non-natural isotopic ratio
 ///
 /// Applicable for single substances that contain a radionuclide or a non-natural isotopic ratio.
@@ -1409,6 +1615,38 @@ impl crate::validate::Validate for SubstanceSpecificationStructureIsotope {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationStructureIsotope {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("substitution", crate::fhirpath::Card::One),
+            ("halfLife", crate::fhirpath::Card::One),
+            ("molecularWeight", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_deref()),
+            4 => out.opt(self.name.as_deref()),
+            5 => out.opt(self.substitution.as_deref()),
+            6 => out.opt(self.half_life.as_deref()),
+            7 => out.opt(self.molecular_weight.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// The molecular weight or weight range (for proteins, polymers or nucleic acids)
 ///
 /// The molecular weight or weight range (for proteins, polymers or nucleic acids).
@@ -1526,6 +1764,34 @@ for SubstanceSpecificationStructureIsotopeMolecularWeight {
         v.field("method", &self.method, 0);
         v.field("type", &self.type_, 0);
         v.field("amount", &self.amount, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationStructureIsotopeMolecularWeight {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("method", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.method.as_deref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.amount.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1653,6 +1919,34 @@ impl crate::validate::Validate for SubstanceSpecificationStructureRepresentation
         v.field("type", &self.type_, 0);
         v.field("representation", &self.representation, 0);
         v.field("attachment", &self.attachment, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationStructureRepresentation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("representation", crate::fhirpath::Card::One),
+            ("attachment", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.representation.as_ref()),
+            5 => out.opt(self.attachment.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -1807,6 +2101,38 @@ impl SubstanceSpecificationCode {
     ) -> &mut Self {
         self.source.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationCode {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("statusDate", crate::fhirpath::Card::One),
+            ("comment", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.opt(self.status.as_deref()),
+            5 => out.opt(self.status_date.as_ref()),
+            6 => out.opt(self.comment.as_ref()),
+            7 => out.many(&self.source),
+            _ => {}
+        }
     }
 }
 
@@ -2037,6 +2363,50 @@ impl SubstanceSpecificationName {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationName {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("preferred", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::Many),
+            ("domain", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("synonym", crate::fhirpath::Card::Many),
+            ("translation", crate::fhirpath::Card::Many),
+            ("official", crate::fhirpath::Card::Many),
+            ("source", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.type_.as_deref()),
+            5 => out.opt(self.status.as_deref()),
+            6 => out.opt(self.preferred.as_ref()),
+            7 => out.many(&self.language),
+            8 => out.many(&self.domain),
+            9 => out.many(&self.jurisdiction),
+            10 => out.many(&self.synonym),
+            11 => out.many(&self.translation),
+            12 => out.many(&self.official),
+            13 => out.many(&self.source),
+            _ => {}
+        }
+    }
+}
+
 /// Details of the official nature of this name
 ///
 /// Details of the official nature of this name.
@@ -2155,6 +2525,34 @@ impl crate::validate::Validate for SubstanceSpecificationNameOfficial {
         v.field("authority", &self.authority, 0);
         v.field("status", &self.status, 0);
         v.field("date", &self.date, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationNameOfficial {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("authority", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.authority.as_deref()),
+            4 => out.opt(self.status.as_deref()),
+            5 => out.opt(self.date.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -2399,6 +2797,42 @@ impl SubstanceSpecificationRelationship {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SubstanceSpecificationRelationship {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("substance", crate::fhirpath::Card::Choice),
+            ("relationship", crate::fhirpath::Card::One),
+            ("isDefining", crate::fhirpath::Card::One),
+            ("amount", crate::fhirpath::Card::Choice),
+            ("amountRatioLowLimit", crate::fhirpath::Card::One),
+            ("amountType", crate::fhirpath::Card::One),
+            ("source", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.choice(self.substance.as_ref()),
+            4 => out.opt(self.relationship.as_deref()),
+            5 => out.opt(self.is_defining.as_ref()),
+            6 => out.choice(self.amount.as_ref()),
+            7 => out.opt(self.amount_ratio_low_limit.as_deref()),
+            8 => out.opt(self.amount_type.as_deref()),
+            9 => out.many(&self.source),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SubstanceSpecification.relationship.substance[x]`.
 ///
 /// In JSON the element name carries the type (`substanceReference`, `substanceCodeableConcept`, ...).
@@ -2451,6 +2885,16 @@ impl crate::validate::Validate for SubstanceSpecificationRelationshipSubstance {
                 v.variant_ref("substanceReference", x, &["SubstanceSpecification"])
             }
             Self::CodeableConcept(x) => v.variant("substanceCodeableConcept", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceSpecificationRelationshipSubstance {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Reference(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
         }
     }
 }
@@ -2523,6 +2967,18 @@ impl crate::validate::Validate for SubstanceSpecificationRelationshipAmount {
             Self::Range(x) => v.variant("amountRange", x),
             Self::Ratio(x) => v.variant("amountRatio", x),
             Self::String(x) => v.variant("amountString", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SubstanceSpecificationRelationshipAmount {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::String(v) => v,
         }
     }
 }

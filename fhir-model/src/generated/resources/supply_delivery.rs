@@ -403,6 +403,60 @@ impl SupplyDelivery {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SupplyDelivery {
+    fn fhir_type(&self) -> &'static str {
+        "SupplyDelivery"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::One),
+            ("suppliedItem", crate::fhirpath::Card::One),
+            ("occurrence", crate::fhirpath::Card::Choice),
+            ("supplier", crate::fhirpath::Card::One),
+            ("destination", crate::fhirpath::Card::One),
+            ("receiver", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.many(&self.based_on),
+            10 => out.many(&self.part_of),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.patient.as_deref()),
+            13 => out.opt(self.type_.as_deref()),
+            14 => out.opt(self.supplied_item.as_deref()),
+            15 => out.choice(self.occurrence.as_ref()),
+            16 => out.opt(self.supplier.as_deref()),
+            17 => out.opt(self.destination.as_deref()),
+            18 => out.many(&self.receiver),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SupplyDelivery.occurrence[x]`.
 ///
 /// In JSON the element name carries the type (`occurrenceDateTime`, `occurrencePeriod`, ...).
@@ -463,6 +517,17 @@ impl crate::validate::Validate for SupplyDeliveryOccurrence {
             Self::DateTime(x) => v.variant("occurrenceDateTime", x),
             Self::Period(x) => v.variant("occurrencePeriod", x),
             Self::Timing(x) => v.variant("occurrenceTiming", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SupplyDeliveryOccurrence {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Timing(v) => &**v,
         }
     }
 }
@@ -619,6 +684,32 @@ impl crate::validate::Validate for SupplyDeliverySuppliedItem {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SupplyDeliverySuppliedItem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("quantity", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.quantity.as_deref()),
+            4 => out.choice(self.item.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SupplyDelivery.suppliedItem.item[x]`.
 ///
 /// In JSON the element name carries the type (`itemCodeableConcept`, `itemReference`, ...).
@@ -669,6 +760,16 @@ impl crate::validate::Validate for SupplyDeliverySuppliedItemItem {
             Self::Reference(x) => {
                 v.variant_ref("itemReference", x, &["Medication", "Substance", "Device"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SupplyDeliverySuppliedItemItem {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }

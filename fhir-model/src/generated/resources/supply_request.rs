@@ -511,6 +511,68 @@ impl SupplyRequest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SupplyRequest {
+    fn fhir_type(&self) -> &'static str {
+        "SupplyRequest"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("category", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("item", crate::fhirpath::Card::Choice),
+            ("quantity", crate::fhirpath::Card::One),
+            ("parameter", crate::fhirpath::Card::Many),
+            ("occurrence", crate::fhirpath::Card::Choice),
+            ("authoredOn", crate::fhirpath::Card::One),
+            ("requester", crate::fhirpath::Card::One),
+            ("supplier", crate::fhirpath::Card::Many),
+            ("reasonCode", crate::fhirpath::Card::Many),
+            ("reasonReference", crate::fhirpath::Card::Many),
+            ("deliverFrom", crate::fhirpath::Card::One),
+            ("deliverTo", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.category.as_deref()),
+            11 => out.opt(self.priority.as_ref()),
+            12 => out.choice(self.item.as_ref()),
+            13 => out.opt(self.quantity.as_deref()),
+            14 => out.many(&self.parameter),
+            15 => out.choice(self.occurrence.as_ref()),
+            16 => out.opt(self.authored_on.as_ref()),
+            17 => out.opt(self.requester.as_deref()),
+            18 => out.many(&self.supplier),
+            19 => out.many(&self.reason_code),
+            20 => out.many(&self.reason_reference),
+            21 => out.opt(self.deliver_from.as_deref()),
+            22 => out.opt(self.deliver_to.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SupplyRequest.item[x]`.
 ///
 /// In JSON the element name carries the type (`itemCodeableConcept`, `itemReference`, ...).
@@ -561,6 +623,16 @@ impl crate::validate::Validate for SupplyRequestItem {
             Self::Reference(x) => {
                 v.variant_ref("itemReference", x, &["Medication", "Substance", "Device"])
             }
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SupplyRequestItem {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Reference(v) => &**v,
         }
     }
 }
@@ -625,6 +697,17 @@ impl crate::validate::Validate for SupplyRequestOccurrence {
             Self::DateTime(x) => v.variant("occurrenceDateTime", x),
             Self::Period(x) => v.variant("occurrencePeriod", x),
             Self::Timing(x) => v.variant("occurrenceTiming", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SupplyRequestOccurrence {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::DateTime(v) => v,
+            Self::Period(v) => &**v,
+            Self::Timing(v) => &**v,
         }
     }
 }
@@ -808,6 +891,32 @@ impl crate::validate::Validate for SupplyRequestParameter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for SupplyRequestParameter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_deref()),
+            4 => out.choice(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `SupplyRequest.parameter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueCodeableConcept`, `valueQuantity`, ...).
@@ -876,6 +985,18 @@ impl crate::validate::Validate for SupplyRequestParameterValue {
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::Range(x) => v.variant("valueRange", x),
             Self::Boolean(x) => v.variant("valueBoolean", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for SupplyRequestParameterValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::CodeableConcept(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Boolean(v) => v,
         }
     }
 }

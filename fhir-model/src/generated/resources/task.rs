@@ -719,6 +719,100 @@ impl Task {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for Task {
+    fn fhir_type(&self) -> &'static str {
+        "Task"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("instantiatesCanonical", crate::fhirpath::Card::One),
+            ("instantiatesUri", crate::fhirpath::Card::One),
+            ("basedOn", crate::fhirpath::Card::Many),
+            ("groupIdentifier", crate::fhirpath::Card::One),
+            ("partOf", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("statusReason", crate::fhirpath::Card::One),
+            ("businessStatus", crate::fhirpath::Card::One),
+            ("intent", crate::fhirpath::Card::One),
+            ("priority", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("focus", crate::fhirpath::Card::One),
+            ("for", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("executionPeriod", crate::fhirpath::Card::One),
+            ("authoredOn", crate::fhirpath::Card::One),
+            ("lastModified", crate::fhirpath::Card::One),
+            ("requester", crate::fhirpath::Card::One),
+            ("performerType", crate::fhirpath::Card::Many),
+            ("owner", crate::fhirpath::Card::One),
+            ("location", crate::fhirpath::Card::One),
+            ("reasonCode", crate::fhirpath::Card::One),
+            ("reasonReference", crate::fhirpath::Card::One),
+            ("insurance", crate::fhirpath::Card::Many),
+            ("note", crate::fhirpath::Card::Many),
+            ("relevantHistory", crate::fhirpath::Card::Many),
+            ("restriction", crate::fhirpath::Card::One),
+            ("input", crate::fhirpath::Card::Many),
+            ("output", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.instantiates_canonical.as_ref()),
+            10 => out.opt(self.instantiates_uri.as_ref()),
+            11 => out.many(&self.based_on),
+            12 => out.opt(self.group_identifier.as_deref()),
+            13 => out.many(&self.part_of),
+            14 => out.opt(self.status.as_ref()),
+            15 => out.opt(self.status_reason.as_deref()),
+            16 => out.opt(self.business_status.as_deref()),
+            17 => out.opt(self.intent.as_ref()),
+            18 => out.opt(self.priority.as_ref()),
+            19 => out.opt(self.code.as_deref()),
+            20 => out.opt(self.description.as_ref()),
+            21 => out.opt(self.focus.as_deref()),
+            22 => out.opt(self.for_.as_deref()),
+            23 => out.opt(self.encounter.as_deref()),
+            24 => out.opt(self.execution_period.as_deref()),
+            25 => out.opt(self.authored_on.as_ref()),
+            26 => out.opt(self.last_modified.as_ref()),
+            27 => out.opt(self.requester.as_deref()),
+            28 => out.many(&self.performer_type),
+            29 => out.opt(self.owner.as_deref()),
+            30 => out.opt(self.location.as_deref()),
+            31 => out.opt(self.reason_code.as_deref()),
+            32 => out.opt(self.reason_reference.as_deref()),
+            33 => out.many(&self.insurance),
+            34 => out.many(&self.note),
+            35 => out.many(&self.relevant_history),
+            36 => out.opt(self.restriction.as_deref()),
+            37 => out.many(&self.input),
+            38 => out.many(&self.output),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for Task {
     const TYPE_NAME: &'static str = "Task";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -909,6 +1003,34 @@ impl TaskRestriction {
     ) -> &mut Self {
         self.recipient.push(reference.into());
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TaskRestriction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("repetitions", crate::fhirpath::Card::One),
+            ("period", crate::fhirpath::Card::One),
+            ("recipient", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.repetitions.as_ref()),
+            4 => out.opt(self.period.as_deref()),
+            5 => out.many(&self.recipient),
+            _ => {}
+        }
     }
 }
 
@@ -1723,6 +1845,32 @@ impl TaskInput {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TaskInput {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.choice(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Task.input.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
@@ -2263,6 +2411,64 @@ impl crate::validate::Validate for TaskInputValue {
             Self::UsageContext(x) => v.variant("valueUsageContext", x),
             Self::Dosage(x) => v.variant("valueDosage", x),
             Self::Meta(x) => v.variant("valueMeta", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for TaskInputValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Base64Binary(v) => v,
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
+            Self::Code(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
+            Self::Id(v) => v,
+            Self::Instant(v) => v,
+            Self::Integer(v) => v,
+            Self::Markdown(v) => v,
+            Self::Oid(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
+            Self::Time(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Uri(v) => v,
+            Self::Url(v) => v,
+            Self::Uuid(v) => v,
+            Self::Address(v) => &**v,
+            Self::Age(v) => &**v,
+            Self::Annotation(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::ContactPoint(v) => &**v,
+            Self::Count(v) => &**v,
+            Self::Distance(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::HumanName(v) => &**v,
+            Self::Identifier(v) => &**v,
+            Self::Money(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Signature(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::ContactDetail(v) => &**v,
+            Self::Contributor(v) => &**v,
+            Self::DataRequirement(v) => &**v,
+            Self::Expression(v) => &**v,
+            Self::ParameterDefinition(v) => &**v,
+            Self::RelatedArtifact(v) => &**v,
+            Self::TriggerDefinition(v) => &**v,
+            Self::UsageContext(v) => &**v,
+            Self::Dosage(v) => &**v,
+            Self::Meta(v) => &**v,
         }
     }
 }
@@ -3078,6 +3284,32 @@ impl TaskOutput {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TaskOutput {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.choice(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `Task.output.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueBase64Binary`, `valueBoolean`, ...).
@@ -3618,6 +3850,64 @@ impl crate::validate::Validate for TaskOutputValue {
             Self::UsageContext(x) => v.variant("valueUsageContext", x),
             Self::Dosage(x) => v.variant("valueDosage", x),
             Self::Meta(x) => v.variant("valueMeta", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for TaskOutputValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::Base64Binary(v) => v,
+            Self::Boolean(v) => v,
+            Self::Canonical(v) => v,
+            Self::Code(v) => v,
+            Self::Date(v) => v,
+            Self::DateTime(v) => v,
+            Self::Decimal(v) => v,
+            Self::Id(v) => v,
+            Self::Instant(v) => v,
+            Self::Integer(v) => v,
+            Self::Markdown(v) => v,
+            Self::Oid(v) => v,
+            Self::PositiveInt(v) => v,
+            Self::String(v) => v,
+            Self::Time(v) => v,
+            Self::UnsignedInt(v) => v,
+            Self::Uri(v) => v,
+            Self::Url(v) => v,
+            Self::Uuid(v) => v,
+            Self::Address(v) => &**v,
+            Self::Age(v) => &**v,
+            Self::Annotation(v) => &**v,
+            Self::Attachment(v) => &**v,
+            Self::CodeableConcept(v) => &**v,
+            Self::Coding(v) => &**v,
+            Self::ContactPoint(v) => &**v,
+            Self::Count(v) => &**v,
+            Self::Distance(v) => &**v,
+            Self::Duration(v) => &**v,
+            Self::HumanName(v) => &**v,
+            Self::Identifier(v) => &**v,
+            Self::Money(v) => &**v,
+            Self::Period(v) => &**v,
+            Self::Quantity(v) => &**v,
+            Self::Range(v) => &**v,
+            Self::Ratio(v) => &**v,
+            Self::Reference(v) => &**v,
+            Self::SampledData(v) => &**v,
+            Self::Signature(v) => &**v,
+            Self::Timing(v) => &**v,
+            Self::ContactDetail(v) => &**v,
+            Self::Contributor(v) => &**v,
+            Self::DataRequirement(v) => &**v,
+            Self::Expression(v) => &**v,
+            Self::ParameterDefinition(v) => &**v,
+            Self::RelatedArtifact(v) => &**v,
+            Self::TriggerDefinition(v) => &**v,
+            Self::UsageContext(v) => &**v,
+            Self::Dosage(v) => &**v,
+            Self::Meta(v) => &**v,
         }
     }
 }

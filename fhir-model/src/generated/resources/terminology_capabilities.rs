@@ -530,6 +530,86 @@ impl TerminologyCapabilities {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilities {
+    fn fhir_type(&self) -> &'static str {
+        "TerminologyCapabilities"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("kind", crate::fhirpath::Card::One),
+            ("software", crate::fhirpath::Card::One),
+            ("implementation", crate::fhirpath::Card::One),
+            ("lockedDate", crate::fhirpath::Card::One),
+            ("codeSystem", crate::fhirpath::Card::Many),
+            ("expansion", crate::fhirpath::Card::One),
+            ("codeSearch", crate::fhirpath::Card::One),
+            ("validateCode", crate::fhirpath::Card::One),
+            ("translation", crate::fhirpath::Card::One),
+            ("closure", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.version.as_ref()),
+            10 => out.opt(self.name.as_ref()),
+            11 => out.opt(self.title.as_ref()),
+            12 => out.opt(self.status.as_ref()),
+            13 => out.opt(self.experimental.as_ref()),
+            14 => out.opt(self.date.as_ref()),
+            15 => out.opt(self.publisher.as_ref()),
+            16 => out.many(&self.contact),
+            17 => out.opt(self.description.as_ref()),
+            18 => out.many(&self.use_context),
+            19 => out.many(&self.jurisdiction),
+            20 => out.opt(self.purpose.as_ref()),
+            21 => out.opt(self.copyright.as_ref()),
+            22 => out.opt(self.kind.as_ref()),
+            23 => out.opt(self.software.as_deref()),
+            24 => out.opt(self.implementation.as_deref()),
+            25 => out.opt(self.locked_date.as_ref()),
+            26 => out.many(&self.code_system),
+            27 => out.opt(self.expansion.as_deref()),
+            28 => out.opt(self.code_search.as_ref()),
+            29 => out.opt(self.validate_code.as_deref()),
+            30 => out.opt(self.translation.as_deref()),
+            31 => out.opt(self.closure.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for TerminologyCapabilities {
     const TYPE_NAME: &'static str = "TerminologyCapabilities";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -686,6 +766,32 @@ impl TerminologyCapabilitiesSoftware {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesSoftware {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.version.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// If this describes a specific instance
 ///
 /// Identifies a specific implementation instance that is described by the terminology capability statement - i.e. a particular installation, rather than the capabilities of a software program.
@@ -811,6 +917,32 @@ impl TerminologyCapabilitiesImplementation {
         TerminologyCapabilitiesImplementation {
             description: Some(crate::Primitive::new(description)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesImplementation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.description.as_ref()),
+            4 => out.opt(self.url.as_ref()),
+            _ => {}
         }
     }
 }
@@ -944,6 +1076,34 @@ impl crate::validate::Validate for TerminologyCapabilitiesCodeSystem {
         v.field("uri", &self.uri, 0);
         v.field("version", &self.version, 0);
         v.field("subsumption", &self.subsumption, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesCodeSystem {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("uri", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::Many),
+            ("subsumption", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.uri.as_ref()),
+            4 => out.many(&self.version),
+            5 => out.opt(self.subsumption.as_ref()),
+            _ => {}
+        }
     }
 }
 
@@ -1111,6 +1271,40 @@ impl crate::validate::Validate for TerminologyCapabilitiesCodeSystemVersion {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesCodeSystemVersion {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("isDefault", crate::fhirpath::Card::One),
+            ("compositional", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::Many),
+            ("filter", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.is_default.as_ref()),
+            5 => out.opt(self.compositional.as_ref()),
+            6 => out.many(&self.language),
+            7 => out.many(&self.filter),
+            8 => out.many(&self.property),
+            _ => {}
+        }
+    }
+}
+
 /// Filter Properties supported
 ///
 /// Filter Properties supported.
@@ -1247,6 +1441,32 @@ impl TerminologyCapabilitiesCodeSystemVersionFilter {
             code: Some(crate::Primitive::new(code)),
             op: vec![crate ::Primitive::new(op)],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesCodeSystemVersionFilter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("op", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.many(&self.op),
+            _ => {}
         }
     }
 }
@@ -1398,6 +1618,38 @@ impl crate::validate::Validate for TerminologyCapabilitiesExpansion {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesExpansion {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("hierarchical", crate::fhirpath::Card::One),
+            ("paging", crate::fhirpath::Card::One),
+            ("incomplete", crate::fhirpath::Card::One),
+            ("parameter", crate::fhirpath::Card::Many),
+            ("textFilter", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.hierarchical.as_ref()),
+            4 => out.opt(self.paging.as_ref()),
+            5 => out.opt(self.incomplete.as_ref()),
+            6 => out.many(&self.parameter),
+            7 => out.opt(self.text_filter.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Supported expansion parameter
 ///
 /// Supported expansion parameter.
@@ -1527,6 +1779,32 @@ impl TerminologyCapabilitiesExpansionParameter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesExpansionParameter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("documentation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.documentation.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Information about the \[ValueSet/$validate-code\](valueset-operation-validate-code.html) operation
 ///
 /// Information about the \[ValueSet/$validate-code\](valueset-operation-validate-code.html) operation.
@@ -1640,6 +1918,30 @@ impl TerminologyCapabilitiesValidateCode {
         TerminologyCapabilitiesValidateCode {
             translations: Some(crate::Primitive::new(translations)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesValidateCode {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("translations", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.translations.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1761,6 +2063,30 @@ impl TerminologyCapabilitiesTranslation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesTranslation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("needsMap", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.needs_map.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Information about the \[ConceptMap/$closure\](conceptmap-operation-closure.html) operation
 ///
 /// Whether the $closure operation is supported.
@@ -1859,5 +2185,29 @@ impl crate::validate::Validate for TerminologyCapabilitiesClosure {
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("translation", &self.translation, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TerminologyCapabilitiesClosure {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("translation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.translation.as_ref()),
+            _ => {}
+        }
     }
 }

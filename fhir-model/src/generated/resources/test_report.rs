@@ -364,6 +364,62 @@ impl TestReport {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReport {
+    fn fhir_type(&self) -> &'static str {
+        "TestReport"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("testScript", crate::fhirpath::Card::One),
+            ("result", crate::fhirpath::Card::One),
+            ("score", crate::fhirpath::Card::One),
+            ("tester", crate::fhirpath::Card::One),
+            ("issued", crate::fhirpath::Card::One),
+            ("participant", crate::fhirpath::Card::Many),
+            ("setup", crate::fhirpath::Card::One),
+            ("test", crate::fhirpath::Card::Many),
+            ("teardown", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.identifier.as_deref()),
+            9 => out.opt(self.name.as_ref()),
+            10 => out.opt(self.status.as_ref()),
+            11 => out.opt(self.test_script.as_deref()),
+            12 => out.opt(self.result.as_ref()),
+            13 => out.opt(self.score.as_ref()),
+            14 => out.opt(self.tester.as_ref()),
+            15 => out.opt(self.issued.as_ref()),
+            16 => out.many(&self.participant),
+            17 => out.opt(self.setup.as_deref()),
+            18 => out.many(&self.test),
+            19 => out.opt(self.teardown.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for TestReport {
     const TYPE_NAME: &'static str = "TestReport";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -539,6 +595,34 @@ impl TestReportParticipant {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportParticipant {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("uri", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_ref()),
+            4 => out.opt(self.uri.as_ref()),
+            5 => out.opt(self.display.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// The results of the series of required setup operations before the tests were executed
 ///
 /// The results of the series of required setup operations before the tests were executed.
@@ -647,6 +731,30 @@ impl TestReportSetup {
         TestReportSetup {
             action: vec![action],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportSetup {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.action),
+            _ => {}
         }
     }
 }
@@ -766,6 +874,32 @@ impl crate::validate::Validate for TestReportSetupAction {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("operation", &self.operation, 0);
         v.field("assert", &self.assert, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportSetupAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::One),
+            ("assert", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.operation.as_deref()),
+            4 => out.opt(self.assert.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -906,6 +1040,34 @@ impl TestReportSetupActionOperation {
         TestReportSetupActionOperation {
             result: Some(crate::Primitive::new(result)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportSetupActionOperation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("result", crate::fhirpath::Card::One),
+            ("message", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.result.as_ref()),
+            4 => out.opt(self.message.as_ref()),
+            5 => out.opt(self.detail.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1051,6 +1213,34 @@ impl TestReportSetupActionAssert {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportSetupActionAssert {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("result", crate::fhirpath::Card::One),
+            ("message", crate::fhirpath::Card::One),
+            ("detail", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.result.as_ref()),
+            4 => out.opt(self.message.as_ref()),
+            5 => out.opt(self.detail.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// A test executed from the test script
 ///
 /// A test executed from the test script.
@@ -1187,6 +1377,34 @@ impl TestReportTest {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportTest {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.many(&self.action),
+            _ => {}
+        }
+    }
+}
+
 /// A test operation or assert that was performed
 ///
 /// Action would contain either an operation or an assertion.
@@ -1305,6 +1523,32 @@ impl crate::validate::Validate for TestReportTestAction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportTestAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::One),
+            ("assert", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.operation.as_deref()),
+            4 => out.opt(self.assert.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// The results of running the series of required clean up steps
 ///
 /// The results of the series of operations required to clean up after all the tests were executed (successfully or otherwise).
@@ -1417,6 +1661,30 @@ impl TestReportTeardown {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportTeardown {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.action),
+            _ => {}
+        }
+    }
+}
+
 /// One or more teardown operations performed
 ///
 /// The teardown action will only contain an operation.
@@ -1525,6 +1793,30 @@ impl TestReportTeardownAction {
         TestReportTeardownAction {
             operation: Some(Box::new(operation)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestReportTeardownAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.operation.as_deref()),
+            _ => {}
         }
     }
 }

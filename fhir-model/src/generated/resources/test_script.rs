@@ -492,6 +492,86 @@ impl TestScript {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScript {
+    fn fhir_type(&self) -> &'static str {
+        "TestScript"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("origin", crate::fhirpath::Card::Many),
+            ("destination", crate::fhirpath::Card::Many),
+            ("metadata", crate::fhirpath::Card::One),
+            ("fixture", crate::fhirpath::Card::Many),
+            ("profile", crate::fhirpath::Card::Many),
+            ("variable", crate::fhirpath::Card::Many),
+            ("setup", crate::fhirpath::Card::One),
+            ("test", crate::fhirpath::Card::Many),
+            ("teardown", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.opt(self.identifier.as_deref()),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.experimental.as_ref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.publisher.as_ref()),
+            17 => out.many(&self.contact),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.purpose.as_ref()),
+            22 => out.opt(self.copyright.as_ref()),
+            23 => out.many(&self.origin),
+            24 => out.many(&self.destination),
+            25 => out.opt(self.metadata.as_deref()),
+            26 => out.many(&self.fixture),
+            27 => out.many(&self.profile),
+            28 => out.many(&self.variable),
+            29 => out.opt(self.setup.as_deref()),
+            30 => out.many(&self.test),
+            31 => out.opt(self.teardown.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for TestScript {
     const TYPE_NAME: &'static str = "TestScript";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -650,6 +730,32 @@ impl TestScriptOrigin {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptOrigin {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("index", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.index.as_ref()),
+            4 => out.opt(self.profile.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// An abstract server representing a destination or receiver in a message exchange
 ///
 /// An abstract server used in operations within this test script in the destination element.
@@ -777,6 +883,32 @@ impl TestScriptDestination {
             index: Some(crate::Primitive::new(index)),
             profile: Some(Box::new(profile)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptDestination {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("index", crate::fhirpath::Card::One),
+            ("profile", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.index.as_ref()),
+            4 => out.opt(self.profile.as_deref()),
+            _ => {}
         }
     }
 }
@@ -912,6 +1044,32 @@ impl TestScriptMetadata {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptMetadata {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("link", crate::fhirpath::Card::Many),
+            ("capability", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.link),
+            4 => out.many(&self.capability),
+            _ => {}
+        }
+    }
+}
+
 /// Links to the FHIR specification
 ///
 /// A link to the FHIR specification that this test is covering.
@@ -1037,6 +1195,32 @@ impl TestScriptMetadataLink {
         TestScriptMetadataLink {
             url: Some(crate::Primitive::new(url)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptMetadataLink {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.url.as_ref()),
+            4 => out.opt(self.description.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1249,6 +1433,42 @@ impl TestScriptMetadataCapability {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptMetadataCapability {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("required", crate::fhirpath::Card::One),
+            ("validated", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("origin", crate::fhirpath::Card::Many),
+            ("destination", crate::fhirpath::Card::One),
+            ("link", crate::fhirpath::Card::Many),
+            ("capabilities", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.required.as_ref()),
+            4 => out.opt(self.validated.as_ref()),
+            5 => out.opt(self.description.as_ref()),
+            6 => out.many(&self.origin),
+            7 => out.opt(self.destination.as_ref()),
+            8 => out.many(&self.link),
+            9 => out.opt(self.capabilities.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Fixture in the test script - by reference (uri)
 ///
 /// Fixture in the test script - by reference (uri). All fixtures are required for the test script to execute.
@@ -1391,6 +1611,34 @@ impl TestScriptFixture {
             autocreate: Some(crate::Primitive::new(autocreate)),
             autodelete: Some(crate::Primitive::new(autodelete)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptFixture {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("autocreate", crate::fhirpath::Card::One),
+            ("autodelete", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.autocreate.as_ref()),
+            4 => out.opt(self.autodelete.as_ref()),
+            5 => out.opt(self.resource.as_deref()),
+            _ => {}
         }
     }
 }
@@ -1605,6 +1853,44 @@ impl TestScriptVariable {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptVariable {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("defaultValue", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+            ("headerField", crate::fhirpath::Card::One),
+            ("hint", crate::fhirpath::Card::One),
+            ("path", crate::fhirpath::Card::One),
+            ("sourceId", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.default_value.as_ref()),
+            5 => out.opt(self.description.as_ref()),
+            6 => out.opt(self.expression.as_ref()),
+            7 => out.opt(self.header_field.as_ref()),
+            8 => out.opt(self.hint.as_ref()),
+            9 => out.opt(self.path.as_ref()),
+            10 => out.opt(self.source_id.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// A series of required setup operations before tests are executed
 ///
 /// A series of required setup operations before tests are executed.
@@ -1713,6 +1999,30 @@ impl TestScriptSetup {
         TestScriptSetup {
             action: vec![action],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptSetup {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.action),
+            _ => {}
         }
     }
 }
@@ -1832,6 +2142,32 @@ impl crate::validate::Validate for TestScriptSetupAction {
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("operation", &self.operation, 0);
         v.field("assert", &self.assert, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptSetupAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::One),
+            ("assert", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.operation.as_deref()),
+            4 => out.opt(self.assert.as_deref()),
+            _ => {}
+        }
     }
 }
 
@@ -2162,6 +2498,62 @@ impl TestScriptSetupActionOperation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptSetupActionOperation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("type", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::One),
+            ("label", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("accept", crate::fhirpath::Card::One),
+            ("contentType", crate::fhirpath::Card::One),
+            ("destination", crate::fhirpath::Card::One),
+            ("encodeRequestUrl", crate::fhirpath::Card::One),
+            ("method", crate::fhirpath::Card::One),
+            ("origin", crate::fhirpath::Card::One),
+            ("params", crate::fhirpath::Card::One),
+            ("requestHeader", crate::fhirpath::Card::Many),
+            ("requestId", crate::fhirpath::Card::One),
+            ("responseId", crate::fhirpath::Card::One),
+            ("sourceId", crate::fhirpath::Card::One),
+            ("targetId", crate::fhirpath::Card::One),
+            ("url", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.type_.as_deref()),
+            4 => out.opt(self.resource.as_ref()),
+            5 => out.opt(self.label.as_ref()),
+            6 => out.opt(self.description.as_ref()),
+            7 => out.opt(self.accept.as_ref()),
+            8 => out.opt(self.content_type.as_ref()),
+            9 => out.opt(self.destination.as_ref()),
+            10 => out.opt(self.encode_request_url.as_ref()),
+            11 => out.opt(self.method.as_ref()),
+            12 => out.opt(self.origin.as_ref()),
+            13 => out.opt(self.params.as_ref()),
+            14 => out.many(&self.request_header),
+            15 => out.opt(self.request_id.as_ref()),
+            16 => out.opt(self.response_id.as_ref()),
+            17 => out.opt(self.source_id.as_ref()),
+            18 => out.opt(self.target_id.as_ref()),
+            19 => out.opt(self.url.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Each operation can have one or more header elements
 ///
 /// Header elements would be used to set HTTP headers.
@@ -2294,6 +2686,32 @@ impl TestScriptSetupActionOperationRequestHeader {
             field: Some(crate::Primitive::new(field)),
             value: Some(crate::Primitive::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptSetupActionOperationRequestHeader {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("field", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.field.as_ref()),
+            4 => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }
@@ -2777,6 +3195,72 @@ impl TestScriptSetupActionAssert {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptSetupActionAssert {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("label", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("direction", crate::fhirpath::Card::One),
+            ("compareToSourceId", crate::fhirpath::Card::One),
+            ("compareToSourceExpression", crate::fhirpath::Card::One),
+            ("compareToSourcePath", crate::fhirpath::Card::One),
+            ("contentType", crate::fhirpath::Card::One),
+            ("expression", crate::fhirpath::Card::One),
+            ("headerField", crate::fhirpath::Card::One),
+            ("minimumId", crate::fhirpath::Card::One),
+            ("navigationLinks", crate::fhirpath::Card::One),
+            ("operator", crate::fhirpath::Card::One),
+            ("path", crate::fhirpath::Card::One),
+            ("requestMethod", crate::fhirpath::Card::One),
+            ("requestURL", crate::fhirpath::Card::One),
+            ("resource", crate::fhirpath::Card::One),
+            ("response", crate::fhirpath::Card::One),
+            ("responseCode", crate::fhirpath::Card::One),
+            ("sourceId", crate::fhirpath::Card::One),
+            ("validateProfileId", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+            ("warningOnly", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.label.as_ref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.opt(self.direction.as_ref()),
+            6 => out.opt(self.compare_to_source_id.as_ref()),
+            7 => out.opt(self.compare_to_source_expression.as_ref()),
+            8 => out.opt(self.compare_to_source_path.as_ref()),
+            9 => out.opt(self.content_type.as_ref()),
+            10 => out.opt(self.expression.as_ref()),
+            11 => out.opt(self.header_field.as_ref()),
+            12 => out.opt(self.minimum_id.as_ref()),
+            13 => out.opt(self.navigation_links.as_ref()),
+            14 => out.opt(self.operator.as_ref()),
+            15 => out.opt(self.path.as_ref()),
+            16 => out.opt(self.request_method.as_ref()),
+            17 => out.opt(self.request_url.as_ref()),
+            18 => out.opt(self.resource.as_ref()),
+            19 => out.opt(self.response.as_ref()),
+            20 => out.opt(self.response_code.as_ref()),
+            21 => out.opt(self.source_id.as_ref()),
+            22 => out.opt(self.validate_profile_id.as_ref()),
+            23 => out.opt(self.value.as_ref()),
+            24 => out.opt(self.warning_only.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// A test in this script
 ///
 /// A test in this script.
@@ -2909,6 +3393,34 @@ impl TestScriptTest {
         TestScriptTest {
             action: vec![action],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptTest {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("description", crate::fhirpath::Card::One),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.opt(self.description.as_ref()),
+            5 => out.many(&self.action),
+            _ => {}
         }
     }
 }
@@ -3059,6 +3571,32 @@ impl crate::validate::Validate for TestScriptTestAction {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptTestAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::One),
+            ("assert", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.operation.as_deref()),
+            4 => out.opt(self.assert.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// A series of required clean up steps
 ///
 /// A series of operations required to clean up after all the tests are executed (successfully or otherwise).
@@ -3167,6 +3705,30 @@ impl TestScriptTeardown {
         TestScriptTeardown {
             action: vec![action],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptTeardown {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("action", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.many(&self.action),
+            _ => {}
         }
     }
 }
@@ -3288,6 +3850,30 @@ impl TestScriptTeardownAction {
         TestScriptTeardownAction {
             operation: Some(Box::new(operation)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for TestScriptTeardownAction {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("operation", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.operation.as_deref()),
+            _ => {}
         }
     }
 }

@@ -420,6 +420,74 @@ impl ValueSet {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSet {
+    fn fhir_type(&self) -> &'static str {
+        "ValueSet"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("url", crate::fhirpath::Card::One),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("version", crate::fhirpath::Card::One),
+            ("name", crate::fhirpath::Card::One),
+            ("title", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("experimental", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("publisher", crate::fhirpath::Card::One),
+            ("contact", crate::fhirpath::Card::Many),
+            ("description", crate::fhirpath::Card::One),
+            ("useContext", crate::fhirpath::Card::Many),
+            ("jurisdiction", crate::fhirpath::Card::Many),
+            ("immutable", crate::fhirpath::Card::One),
+            ("purpose", crate::fhirpath::Card::One),
+            ("copyright", crate::fhirpath::Card::One),
+            ("compose", crate::fhirpath::Card::One),
+            ("expansion", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.opt(self.url.as_ref()),
+            9 => out.many(&self.identifier),
+            10 => out.opt(self.version.as_ref()),
+            11 => out.opt(self.name.as_ref()),
+            12 => out.opt(self.title.as_ref()),
+            13 => out.opt(self.status.as_ref()),
+            14 => out.opt(self.experimental.as_ref()),
+            15 => out.opt(self.date.as_ref()),
+            16 => out.opt(self.publisher.as_ref()),
+            17 => out.many(&self.contact),
+            18 => out.opt(self.description.as_ref()),
+            19 => out.many(&self.use_context),
+            20 => out.many(&self.jurisdiction),
+            21 => out.opt(self.immutable.as_ref()),
+            22 => out.opt(self.purpose.as_ref()),
+            23 => out.opt(self.copyright.as_ref()),
+            24 => out.opt(self.compose.as_deref()),
+            25 => out.opt(self.expansion.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for ValueSet {
     const TYPE_NAME: &'static str = "ValueSet";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -589,6 +657,36 @@ impl ValueSetCompose {
         ValueSetCompose {
             include: vec![include],
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetCompose {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("lockedDate", crate::fhirpath::Card::One),
+            ("inactive", crate::fhirpath::Card::One),
+            ("include", crate::fhirpath::Card::Many),
+            ("exclude", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.locked_date.as_ref()),
+            4 => out.opt(self.inactive.as_ref()),
+            5 => out.many(&self.include),
+            6 => out.many(&self.exclude),
+            _ => {}
         }
     }
 }
@@ -765,6 +863,38 @@ impl crate::validate::Validate for ValueSetComposeInclude {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetComposeInclude {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("system", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("concept", crate::fhirpath::Card::Many),
+            ("filter", crate::fhirpath::Card::Many),
+            ("valueSet", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.system.as_ref()),
+            4 => out.opt(self.version.as_ref()),
+            5 => out.many(&self.concept),
+            6 => out.many(&self.filter),
+            7 => out.many(&self.value_set),
+            _ => {}
+        }
+    }
+}
+
 /// A concept defined in the system
 ///
 /// Specifies a concept to be included or excluded.
@@ -904,6 +1034,34 @@ impl ValueSetComposeIncludeConcept {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetComposeIncludeConcept {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("code", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("designation", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.code.as_ref()),
+            4 => out.opt(self.display.as_ref()),
+            5 => out.many(&self.designation),
+            _ => {}
+        }
+    }
+}
+
 /// Additional representations for this concept
 ///
 /// Additional representations for this concept when used in this value set - other languages, aliases, specialized purposes, used for particular purposes, etc.
@@ -1039,6 +1197,34 @@ impl ValueSetComposeIncludeConceptDesignation {
         ValueSetComposeIncludeConceptDesignation {
             value: Some(crate::Primitive::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetComposeIncludeConceptDesignation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("language", crate::fhirpath::Card::One),
+            ("use", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.use_.as_deref()),
+            5 => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1194,6 +1380,34 @@ impl ValueSetComposeIncludeFilter {
             op: Some(crate::Primitive::new(op)),
             value: Some(crate::Primitive::new(value)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetComposeIncludeFilter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("property", crate::fhirpath::Card::One),
+            ("op", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.property.as_ref()),
+            4 => out.opt(self.op.as_ref()),
+            5 => out.opt(self.value.as_ref()),
+            _ => {}
         }
     }
 }
@@ -1367,6 +1581,40 @@ impl ValueSetExpansion {
         ValueSetExpansion {
             timestamp: Some(crate::Primitive::new(timestamp)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetExpansion {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::One),
+            ("timestamp", crate::fhirpath::Card::One),
+            ("total", crate::fhirpath::Card::One),
+            ("offset", crate::fhirpath::Card::One),
+            ("parameter", crate::fhirpath::Card::Many),
+            ("contains", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.identifier.as_ref()),
+            4 => out.opt(self.timestamp.as_ref()),
+            5 => out.opt(self.total.as_ref()),
+            6 => out.opt(self.offset.as_ref()),
+            7 => out.many(&self.parameter),
+            8 => out.many(&self.contains),
+            _ => {}
         }
     }
 }
@@ -1622,6 +1870,32 @@ impl ValueSetExpansionParameter {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetExpansionParameter {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("name", crate::fhirpath::Card::One),
+            ("value", crate::fhirpath::Card::Choice),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.name.as_ref()),
+            4 => out.choice(self.value.as_ref()),
+            _ => {}
+        }
+    }
+}
+
 /// Choice of types for `ValueSet.expansion.parameter.value[x]`.
 ///
 /// In JSON the element name carries the type (`valueString`, `valueBoolean`, ...).
@@ -1720,6 +1994,21 @@ impl crate::validate::Validate for ValueSetExpansionParameterValue {
             Self::Uri(x) => v.variant("valueUri", x),
             Self::Code(x) => v.variant("valueCode", x),
             Self::DateTime(x) => v.variant("valueDateTime", x),
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Choice for ValueSetExpansionParameterValue {
+    fn value(&self) -> &dyn crate::fhirpath::Reflect {
+        match self {
+            Self::String(v) => v,
+            Self::Boolean(v) => v,
+            Self::Integer(v) => v,
+            Self::Decimal(v) => v,
+            Self::Uri(v) => v,
+            Self::Code(v) => v,
+            Self::DateTime(v) => v,
         }
     }
 }
@@ -1925,5 +2214,43 @@ impl crate::validate::Validate for ValueSetExpansionContains {
         v.field("display", &self.display, 0);
         v.field("designation", &self.designation, 0);
         v.field("contains", &self.contains, 0);
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for ValueSetExpansionContains {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("system", crate::fhirpath::Card::One),
+            ("abstract", crate::fhirpath::Card::One),
+            ("inactive", crate::fhirpath::Card::One),
+            ("version", crate::fhirpath::Card::One),
+            ("code", crate::fhirpath::Card::One),
+            ("display", crate::fhirpath::Card::One),
+            ("designation", crate::fhirpath::Card::Many),
+            ("contains", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.system.as_ref()),
+            4 => out.opt(self.abstract_.as_ref()),
+            5 => out.opt(self.inactive.as_ref()),
+            6 => out.opt(self.version.as_ref()),
+            7 => out.opt(self.code.as_ref()),
+            8 => out.opt(self.display.as_ref()),
+            9 => out.many(&self.designation),
+            10 => out.many(&self.contains),
+            _ => {}
+        }
     }
 }

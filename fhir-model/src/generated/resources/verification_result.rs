@@ -390,6 +390,66 @@ impl VerificationResult {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for VerificationResult {
+    fn fhir_type(&self) -> &'static str {
+        "VerificationResult"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("target", crate::fhirpath::Card::Many),
+            ("targetLocation", crate::fhirpath::Card::Many),
+            ("need", crate::fhirpath::Card::One),
+            ("status", crate::fhirpath::Card::One),
+            ("statusDate", crate::fhirpath::Card::One),
+            ("validationType", crate::fhirpath::Card::One),
+            ("validationProcess", crate::fhirpath::Card::Many),
+            ("frequency", crate::fhirpath::Card::One),
+            ("lastPerformed", crate::fhirpath::Card::One),
+            ("nextScheduled", crate::fhirpath::Card::One),
+            ("failureAction", crate::fhirpath::Card::One),
+            ("primarySource", crate::fhirpath::Card::Many),
+            ("attestation", crate::fhirpath::Card::One),
+            ("validator", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.target),
+            9 => out.many(&self.target_location),
+            10 => out.opt(self.need.as_deref()),
+            11 => out.opt(self.status.as_ref()),
+            12 => out.opt(self.status_date.as_ref()),
+            13 => out.opt(self.validation_type.as_deref()),
+            14 => out.many(&self.validation_process),
+            15 => out.opt(self.frequency.as_deref()),
+            16 => out.opt(self.last_performed.as_ref()),
+            17 => out.opt(self.next_scheduled.as_ref()),
+            18 => out.opt(self.failure_action.as_deref()),
+            19 => out.many(&self.primary_source),
+            20 => out.opt(self.attestation.as_deref()),
+            21 => out.many(&self.validator),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for VerificationResult {
     const TYPE_NAME: &'static str = "VerificationResult";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -621,6 +681,42 @@ impl VerificationResultPrimarySource {
     ) -> &mut Self {
         self.who = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for VerificationResultPrimarySource {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("who", crate::fhirpath::Card::One),
+            ("type", crate::fhirpath::Card::Many),
+            ("communicationMethod", crate::fhirpath::Card::Many),
+            ("validationStatus", crate::fhirpath::Card::One),
+            ("validationDate", crate::fhirpath::Card::One),
+            ("canPushUpdates", crate::fhirpath::Card::One),
+            ("pushTypeAvailable", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.who.as_deref()),
+            4 => out.many(&self.type_),
+            5 => out.many(&self.communication_method),
+            6 => out.opt(self.validation_status.as_deref()),
+            7 => out.opt(self.validation_date.as_ref()),
+            8 => out.opt(self.can_push_updates.as_deref()),
+            9 => out.many(&self.push_type_available),
+            _ => {}
+        }
     }
 }
 
@@ -882,6 +978,44 @@ impl VerificationResultAttestation {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for VerificationResultAttestation {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("who", crate::fhirpath::Card::One),
+            ("onBehalfOf", crate::fhirpath::Card::One),
+            ("communicationMethod", crate::fhirpath::Card::One),
+            ("date", crate::fhirpath::Card::One),
+            ("sourceIdentityCertificate", crate::fhirpath::Card::One),
+            ("proxyIdentityCertificate", crate::fhirpath::Card::One),
+            ("proxySignature", crate::fhirpath::Card::One),
+            ("sourceSignature", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.who.as_deref()),
+            4 => out.opt(self.on_behalf_of.as_deref()),
+            5 => out.opt(self.communication_method.as_deref()),
+            6 => out.opt(self.date.as_ref()),
+            7 => out.opt(self.source_identity_certificate.as_ref()),
+            8 => out.opt(self.proxy_identity_certificate.as_ref()),
+            9 => out.opt(self.proxy_signature.as_deref()),
+            10 => out.opt(self.source_signature.as_deref()),
+            _ => {}
+        }
+    }
+}
+
 /// Information about the entity validating information
 ///
 /// Information about the entity validating information.
@@ -1046,5 +1180,33 @@ impl VerificationResultValidator {
     ) -> &mut Self {
         self.organization = Some(Box::new(reference.into()));
         self
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for VerificationResultValidator {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("organization", crate::fhirpath::Card::One),
+            ("identityCertificate", crate::fhirpath::Card::One),
+            ("attestationSignature", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.organization.as_deref()),
+            4 => out.opt(self.identity_certificate.as_ref()),
+            5 => out.opt(self.attestation_signature.as_deref()),
+            _ => {}
+        }
     }
 }

@@ -370,6 +370,54 @@ impl VisionPrescription {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for VisionPrescription {
+    fn fhir_type(&self) -> &'static str {
+        "VisionPrescription"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("meta", crate::fhirpath::Card::One),
+            ("implicitRules", crate::fhirpath::Card::One),
+            ("language", crate::fhirpath::Card::One),
+            ("text", crate::fhirpath::Card::One),
+            ("contained", crate::fhirpath::Card::Many),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("identifier", crate::fhirpath::Card::Many),
+            ("status", crate::fhirpath::Card::One),
+            ("created", crate::fhirpath::Card::One),
+            ("patient", crate::fhirpath::Card::One),
+            ("encounter", crate::fhirpath::Card::One),
+            ("dateWritten", crate::fhirpath::Card::One),
+            ("prescriber", crate::fhirpath::Card::One),
+            ("lensSpecification", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.opt(self.meta.as_deref()),
+            2 => out.opt(self.implicit_rules.as_ref()),
+            3 => out.opt(self.language.as_ref()),
+            4 => out.opt(self.text.as_deref()),
+            5 => out.many(&self.contained),
+            6 => out.many(&self.extension),
+            7 => out.many(&self.modifier_extension),
+            8 => out.many(&self.identifier),
+            9 => out.opt(self.status.as_ref()),
+            10 => out.opt(self.created.as_ref()),
+            11 => out.opt(self.patient.as_deref()),
+            12 => out.opt(self.encounter.as_deref()),
+            13 => out.opt(self.date_written.as_ref()),
+            14 => out.opt(self.prescriber.as_deref()),
+            15 => out.many(&self.lens_specification),
+            _ => {}
+        }
+    }
+}
+
 impl crate::ConcreteResource for VisionPrescription {
     const TYPE_NAME: &'static str = "VisionPrescription";
     fn id(&self) -> Option<&crate::primitives::Id> {
@@ -666,6 +714,56 @@ impl VisionPrescriptionLensSpecification {
     }
 }
 
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for VisionPrescriptionLensSpecification {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("product", crate::fhirpath::Card::One),
+            ("eye", crate::fhirpath::Card::One),
+            ("sphere", crate::fhirpath::Card::One),
+            ("cylinder", crate::fhirpath::Card::One),
+            ("axis", crate::fhirpath::Card::One),
+            ("prism", crate::fhirpath::Card::Many),
+            ("add", crate::fhirpath::Card::One),
+            ("power", crate::fhirpath::Card::One),
+            ("backCurve", crate::fhirpath::Card::One),
+            ("diameter", crate::fhirpath::Card::One),
+            ("duration", crate::fhirpath::Card::One),
+            ("color", crate::fhirpath::Card::One),
+            ("brand", crate::fhirpath::Card::One),
+            ("note", crate::fhirpath::Card::Many),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.product.as_deref()),
+            4 => out.opt(self.eye.as_ref()),
+            5 => out.opt(self.sphere.as_ref()),
+            6 => out.opt(self.cylinder.as_ref()),
+            7 => out.opt(self.axis.as_ref()),
+            8 => out.many(&self.prism),
+            9 => out.opt(self.add.as_ref()),
+            10 => out.opt(self.power.as_ref()),
+            11 => out.opt(self.back_curve.as_ref()),
+            12 => out.opt(self.diameter.as_ref()),
+            13 => out.opt(self.duration.as_deref()),
+            14 => out.opt(self.color.as_ref()),
+            15 => out.opt(self.brand.as_ref()),
+            16 => out.many(&self.note),
+            _ => {}
+        }
+    }
+}
+
 /// Eye alignment compensation
 ///
 /// Allows for adjustment on two axis.
@@ -798,6 +896,32 @@ impl VisionPrescriptionLensSpecificationPrism {
             amount: Some(crate::Primitive::new(amount)),
             base: Some(crate::Primitive::new(base)),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(feature = "fhirpath")]
+impl crate::fhirpath::Reflect for VisionPrescriptionLensSpecificationPrism {
+    fn fhir_type(&self) -> &'static str {
+        "BackboneElement"
+    }
+    fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
+        &[
+            ("id", crate::fhirpath::Card::One),
+            ("extension", crate::fhirpath::Card::Many),
+            ("modifierExtension", crate::fhirpath::Card::Many),
+            ("amount", crate::fhirpath::Card::One),
+            ("base", crate::fhirpath::Card::One),
+        ]
+    }
+    fn child_at<'a>(&'a self, index: usize, out: &mut crate::fhirpath::Nodes<'a>) {
+        match index {
+            0 => out.opt(self.id.as_ref()),
+            1 => out.many(&self.extension),
+            2 => out.many(&self.modifier_extension),
+            3 => out.opt(self.amount.as_ref()),
+            4 => out.opt(self.base.as_ref()),
+            _ => {}
         }
     }
 }
