@@ -58,10 +58,20 @@ pub fn reflect_impl(def: &TypeDef, s: &Struct, is_root: bool) -> TokenStream {
     } else {
         (quote!(index), quote!(out))
     };
+    let has_invariants =
+        !s.invariants.is_empty() || s.fields.iter().any(|f| !f.invariants.is_empty());
+    let invariants = has_invariants.then(|| {
+        quote! {
+            fn invariants(&self) -> &'static [crate::validate::Invariant] {
+                <Self as crate::validate::Validate>::INVARIANTS
+            }
+        }
+    });
     quote! {
         #[cfg(feature = "fhirpath")]
         impl crate::fhirpath::Reflect for #name {
             fn fhir_type(&self) -> &'static str { #type_name }
+            #invariants
             fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
                 &[#(#elements),*]
             }

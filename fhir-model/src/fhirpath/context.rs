@@ -24,6 +24,8 @@ pub struct Context<'a> {
     pub(crate) root_resource: Option<&'a dyn Reflect>,
     vars: HashMap<String, Collection<'a>>,
     pub(crate) trace: Option<TraceSink<'a>>,
+    /// Whether a name no item of the focus has gives empty rather than an error.
+    pub(crate) lenient: bool,
 }
 
 impl<'a> Context<'a> {
@@ -36,6 +38,7 @@ impl<'a> Context<'a> {
             root_resource: Some(node),
             vars: HashMap::new(),
             trace: None,
+            lenient: false,
         }
     }
 
@@ -47,6 +50,7 @@ impl<'a> Context<'a> {
             root_resource: None,
             vars: HashMap::new(),
             trace: None,
+            lenient: false,
         }
     }
 
@@ -64,6 +68,15 @@ impl<'a> Context<'a> {
     /// resource); `resolve()` looks for contained and Bundle targets in it.
     pub fn root_resource(mut self, root: &'a dyn Reflect) -> Self {
         self.root_resource = Some(root);
+        self
+    }
+
+    /// Evaluates as the HL7 validator does the definitions' constraints: navigating to an
+    /// element that no item of the focus has gives empty instead of an error (dom-2's
+    /// `contained.contained` meets a contained Parameters, ras-1's `low` a decimal), and the
+    /// `as()` function filters a collection rather than requiring one item (dom-3).
+    pub fn lenient(mut self) -> Self {
+        self.lenient = true;
         self
     }
 

@@ -190,7 +190,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         unknown: Option<Option<EvalError>>,
     ) -> Result<Collection<'a>> {
         match unknown {
-            Some(Some(e)) if out.is_empty() => Err(e),
+            Some(Some(e)) if out.is_empty() && !self.ctx.lenient => Err(e),
             _ => Ok(out),
         }
     }

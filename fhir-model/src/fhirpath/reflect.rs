@@ -38,6 +38,11 @@ pub trait Reflect: AsAny {
     fn primitive(&self) -> Option<Prim<'_>> {
         None
     }
+    /// The definitions' constraints on this type and its fields
+    /// ([`crate::validate::Validate::INVARIANTS`]), for validation to evaluate.
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        &[]
+    }
 }
 
 impl<'r> dyn Reflect + 'r {
@@ -276,5 +281,8 @@ impl Reflect for crate::Resource {
     }
     fn child_at<'a>(&'a self, index: usize, out: &mut Nodes<'a>) {
         self.as_reflect().child_at(index, out)
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        self.as_reflect().invariants()
     }
 }

@@ -4,11 +4,15 @@
 //! bindings are guaranteed by the types (`Date`, code enums), except where lenient reading kept
 //! an invalid value as text, which is reported here too.
 
+#[cfg(feature = "fhirpath")]
+mod constraints;
 mod invariant;
 mod issue;
 #[cfg(feature = "operation_outcome")]
 mod outcome;
 
+#[cfg(feature = "fhirpath")]
+pub use constraints::check as check_invariants;
 pub use invariant::Invariant;
 pub use issue::{Issue, IssueCode, Severity};
 #[cfg(feature = "operation_outcome")]
@@ -34,12 +38,17 @@ pub trait Validate {
 pub fn validate_resource(resource: &Resource) -> Vec<Issue> {
     let mut v = Validator::new(resource.resource_type());
     resource.validate(&mut v);
-    // dom-6 (best practice, a warning): a DomainResource should have a narrative.
+    // The definitions' FHIRPath constraints (dom-6 among them) need the engine.
+    #[cfg(feature = "fhirpath")]
+    v.issues.extend(constraints::check(resource));
+    // Without it, dom-6 (best practice, a warning) natively: a DomainResource should have
+    // a narrative.
+    #[cfg(not(feature = "fhirpath"))]
     if let Some(None) = resource.narrative() {
         v.issues.push(Issue::warning(
             IssueCode::Invariant,
             resource.resource_type().to_owned(),
-            "dom-6: a resource should have narrative for robust management (text.div)".to_owned(),
+            "dom-6: A resource should have narrative for robust management".to_owned(),
         ));
     }
     v.issues

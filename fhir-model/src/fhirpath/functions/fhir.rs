@@ -12,11 +12,24 @@ use crate::fhirpath::value::{Collection, Item, Value};
 pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
     let focus = &call.focus;
     Ok(Some(match call.name {
-        "is" | "as" => {
+        "is" | "as" if !(call.name == "as" && call.ev.ctx.lenient) => {
             call.arity(1, 1)?;
             let ty = type_arg(call)?;
             call.ev
                 .type_op(call.name == "is", focus.clone(), &ty, call.pos)?
+        }
+        // Lenient: `as()` filters the focus item by item, as the HL7 validator does and the
+        // core definitions rely on (dom-3: `%resource.descendants().as(uri)`); strictly (the
+        // suite's testFHIRPathAsFunction21) several items are an error.
+        "as" => {
+            call.arity(1, 1)?;
+            let ty = type_arg(call)?;
+            types::check_known(&ty).map_err(|m| call.error(m))?;
+            focus
+                .iter()
+                .filter(|i| types::is_exactly(i, &ty))
+                .cloned()
+                .collect()
         }
         "ofType" => {
             call.arity(1, 1)?;
@@ -314,7 +327,22 @@ pub fn html_ok(html: &str) -> bool {
         }
         rest = &tag_text[end.min(tag_text.len())..];
     }
-    true
+    has_content(html)
+}
+
+/// txt-2 (also `htmlChecks()`): some non-whitespace text, or an image, inside the div.
+fn has_content(html: &str) -> bool {
+    let mut in_tag = false;
+    let mut text = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag && !c.is_whitespace() => text = true,
+            _ => {}
+        }
+    }
+    text || html.to_ascii_lowercase().contains("<img")
 }
 
 /// `conformsTo(url)`: a core StructureDefinition URL checks the type; a profile of a

@@ -159,6 +159,9 @@ impl crate::fhirpath::Reflect for Age {
     fn fhir_type(&self) -> &'static str {
         "Age"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -188,6 +188,9 @@ impl crate::fhirpath::Reflect for Attachment {
     fn fhir_type(&self) -> &'static str {
         "Attachment"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -150,6 +150,9 @@ impl crate::fhirpath::Reflect for ContactPoint {
     fn fhir_type(&self) -> &'static str {
         "ContactPoint"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -159,6 +159,9 @@ impl crate::fhirpath::Reflect for Count {
     fn fhir_type(&self) -> &'static str {
         "Count"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

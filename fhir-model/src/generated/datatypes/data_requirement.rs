@@ -434,6 +434,9 @@ impl crate::fhirpath::Reflect for DataRequirementCodeFilter {
     fn fhir_type(&self) -> &'static str {
         "Element"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -611,6 +614,9 @@ impl crate::validate::Validate for DataRequirementDateFilter {
 impl crate::fhirpath::Reflect for DataRequirementDateFilter {
     fn fhir_type(&self) -> &'static str {
         "Element"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

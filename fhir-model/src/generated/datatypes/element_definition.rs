@@ -2847,6 +2847,9 @@ impl crate::fhirpath::Reflect for ElementDefinition {
     fn fhir_type(&self) -> &'static str {
         "ElementDefinition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -5246,6 +5249,9 @@ impl crate::fhirpath::Reflect for ElementDefinitionSlicing {
     fn fhir_type(&self) -> &'static str {
         "Element"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -5759,6 +5765,9 @@ impl ElementDefinitionType {
 impl crate::fhirpath::Reflect for ElementDefinitionType {
     fn fhir_type(&self) -> &'static str {
         "Element"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
@@ -7412,6 +7421,9 @@ impl crate::fhirpath::Reflect for ElementDefinitionConstraint {
     fn fhir_type(&self) -> &'static str {
         "Element"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -7579,6 +7591,9 @@ impl ElementDefinitionBinding {
 impl crate::fhirpath::Reflect for ElementDefinitionBinding {
     fn fhir_type(&self) -> &'static str {
         "Element"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

@@ -168,6 +168,9 @@ impl crate::fhirpath::Reflect for Expression {
     fn fhir_type(&self) -> &'static str {
         "Expression"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

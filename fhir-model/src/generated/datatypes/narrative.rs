@@ -139,6 +139,9 @@ impl crate::fhirpath::Reflect for Narrative {
     fn fhir_type(&self) -> &'static str {
         "Narrative"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -116,6 +116,9 @@ impl crate::fhirpath::Reflect for Period {
     fn fhir_type(&self) -> &'static str {
         "Period"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

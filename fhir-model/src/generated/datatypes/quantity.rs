@@ -152,6 +152,9 @@ impl crate::fhirpath::Reflect for Quantity {
     fn fhir_type(&self) -> &'static str {
         "Quantity"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -111,6 +111,9 @@ impl crate::fhirpath::Reflect for Ratio {
     fn fhir_type(&self) -> &'static str {
         "Ratio"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

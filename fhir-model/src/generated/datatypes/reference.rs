@@ -140,6 +140,9 @@ impl crate::fhirpath::Reflect for Reference {
     fn fhir_type(&self) -> &'static str {
         "Reference"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -510,6 +510,9 @@ impl crate::fhirpath::Reflect for TimingRepeat {
     fn fhir_type(&self) -> &'static str {
         "Element"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -228,6 +228,9 @@ impl crate::fhirpath::Reflect for TriggerDefinition {
     fn fhir_type(&self) -> &'static str {
         "TriggerDefinition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -391,6 +391,9 @@ impl crate::fhirpath::Reflect for Account {
     fn fhir_type(&self) -> &'static str {
         "Account"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

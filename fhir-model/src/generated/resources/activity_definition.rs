@@ -933,6 +933,9 @@ impl crate::fhirpath::Reflect for ActivityDefinition {
     fn fhir_type(&self) -> &'static str {
         "ActivityDefinition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

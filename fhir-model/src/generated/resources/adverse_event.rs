@@ -601,6 +601,9 @@ impl crate::fhirpath::Reflect for AdverseEvent {
     fn fhir_type(&self) -> &'static str {
         "AdverseEvent"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

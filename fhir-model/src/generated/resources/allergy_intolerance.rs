@@ -534,6 +534,9 @@ impl crate::fhirpath::Reflect for AllergyIntolerance {
     fn fhir_type(&self) -> &'static str {
         "AllergyIntolerance"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

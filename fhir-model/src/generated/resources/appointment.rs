@@ -565,6 +565,9 @@ impl crate::fhirpath::Reflect for Appointment {
     fn fhir_type(&self) -> &'static str {
         "Appointment"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -880,6 +883,9 @@ impl AppointmentParticipant {
 impl crate::fhirpath::Reflect for AppointmentParticipant {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

@@ -382,6 +382,9 @@ impl crate::fhirpath::Reflect for AppointmentResponse {
     fn fhir_type(&self) -> &'static str {
         "AppointmentResponse"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -349,6 +349,9 @@ impl crate::fhirpath::Reflect for AuditEvent {
     fn fhir_type(&self) -> &'static str {
         "AuditEvent"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1289,6 +1292,9 @@ impl crate::validate::Validate for AuditEventEntity {
 impl crate::fhirpath::Reflect for AuditEventEntity {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

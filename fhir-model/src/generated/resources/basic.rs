@@ -302,6 +302,9 @@ impl crate::fhirpath::Reflect for Basic {
     fn fhir_type(&self) -> &'static str {
         "Basic"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

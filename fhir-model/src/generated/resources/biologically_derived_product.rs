@@ -351,6 +351,9 @@ impl crate::fhirpath::Reflect for BiologicallyDerivedProduct {
     fn fhir_type(&self) -> &'static str {
         "BiologicallyDerivedProduct"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

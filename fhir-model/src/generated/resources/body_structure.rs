@@ -311,6 +311,9 @@ impl crate::fhirpath::Reflect for BodyStructure {
     fn fhir_type(&self) -> &'static str {
         "BodyStructure"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -273,6 +273,9 @@ impl crate::fhirpath::Reflect for Bundle {
     fn fhir_type(&self) -> &'static str {
         "Bundle"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -666,6 +669,9 @@ impl crate::validate::Validate for BundleEntry {
 impl crate::fhirpath::Reflect for BundleEntry {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

@@ -631,6 +631,9 @@ impl crate::fhirpath::Reflect for CapabilityStatement {
     fn fhir_type(&self) -> &'static str {
         "CapabilityStatement"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1290,6 +1293,9 @@ impl crate::fhirpath::Reflect for CapabilityStatementRest {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1924,6 +1930,9 @@ impl CapabilityStatementRestResource {
 impl crate::fhirpath::Reflect for CapabilityStatementRestResource {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

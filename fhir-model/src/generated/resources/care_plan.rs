@@ -669,6 +669,9 @@ impl crate::fhirpath::Reflect for CarePlan {
     fn fhir_type(&self) -> &'static str {
         "CarePlan"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -983,6 +986,9 @@ impl CarePlanActivity {
 impl crate::fhirpath::Reflect for CarePlanActivity {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

@@ -382,6 +382,9 @@ impl crate::fhirpath::Reflect for CareTeam {
     fn fhir_type(&self) -> &'static str {
         "CareTeam"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -657,6 +660,9 @@ impl CareTeamParticipant {
 impl crate::fhirpath::Reflect for CareTeamParticipant {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

@@ -442,6 +442,9 @@ impl crate::fhirpath::Reflect for CatalogEntry {
     fn fhir_type(&self) -> &'static str {
         "CatalogEntry"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

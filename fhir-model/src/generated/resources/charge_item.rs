@@ -782,6 +782,9 @@ impl crate::fhirpath::Reflect for ChargeItem {
     fn fhir_type(&self) -> &'static str {
         "ChargeItem"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

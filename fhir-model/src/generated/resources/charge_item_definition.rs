@@ -536,6 +536,9 @@ impl crate::fhirpath::Reflect for ChargeItemDefinition {
     fn fhir_type(&self) -> &'static str {
         "ChargeItemDefinition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -652,6 +652,9 @@ impl crate::fhirpath::Reflect for Claim {
     fn fhir_type(&self) -> &'static str {
         "Claim"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

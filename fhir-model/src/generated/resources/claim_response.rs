@@ -619,6 +619,9 @@ impl crate::fhirpath::Reflect for ClaimResponse {
     fn fhir_type(&self) -> &'static str {
         "ClaimResponse"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

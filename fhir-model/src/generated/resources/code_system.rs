@@ -559,6 +559,9 @@ impl crate::fhirpath::Reflect for CodeSystem {
     fn fhir_type(&self) -> &'static str {
         "CodeSystem"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

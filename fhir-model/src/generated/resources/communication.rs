@@ -639,6 +639,9 @@ impl crate::fhirpath::Reflect for Communication {
     fn fhir_type(&self) -> &'static str {
         "Communication"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -654,6 +654,9 @@ impl crate::fhirpath::Reflect for CommunicationRequest {
     fn fhir_type(&self) -> &'static str {
         "CommunicationRequest"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -423,6 +423,9 @@ impl crate::fhirpath::Reflect for CompartmentDefinition {
     fn fhir_type(&self) -> &'static str {
         "CompartmentDefinition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -491,6 +491,9 @@ impl crate::fhirpath::Reflect for ConceptMap {
     fn fhir_type(&self) -> &'static str {
         "ConceptMap"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1255,6 +1258,9 @@ impl crate::fhirpath::Reflect for ConceptMapGroupElementTarget {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1647,6 +1653,9 @@ impl ConceptMapGroupUnmapped {
 impl crate::fhirpath::Reflect for ConceptMapGroupUnmapped {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

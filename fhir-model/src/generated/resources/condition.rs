@@ -592,6 +592,9 @@ impl crate::fhirpath::Reflect for Condition {
     fn fhir_type(&self) -> &'static str {
         "Condition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1031,6 +1034,9 @@ impl crate::fhirpath::Reflect for ConditionStage {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1176,6 +1182,9 @@ impl crate::validate::Validate for ConditionEvidence {
 impl crate::fhirpath::Reflect for ConditionEvidence {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

@@ -466,6 +466,9 @@ impl crate::fhirpath::Reflect for Consent {
     fn fhir_type(&self) -> &'static str {
         "Consent"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

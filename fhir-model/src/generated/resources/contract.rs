@@ -681,6 +681,9 @@ impl crate::fhirpath::Reflect for Contract {
     fn fhir_type(&self) -> &'static str {
         "Contract"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -470,6 +470,9 @@ impl crate::fhirpath::Reflect for Coverage {
     fn fhir_type(&self) -> &'static str {
         "Coverage"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -479,6 +479,9 @@ impl crate::fhirpath::Reflect for CoverageEligibilityRequest {
     fn fhir_type(&self) -> &'static str {
         "CoverageEligibilityRequest"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -503,6 +503,9 @@ impl crate::fhirpath::Reflect for CoverageEligibilityResponse {
     fn fhir_type(&self) -> &'static str {
         "CoverageEligibilityResponse"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1141,6 +1144,9 @@ impl CoverageEligibilityResponseInsuranceItem {
 impl crate::fhirpath::Reflect for CoverageEligibilityResponseInsuranceItem {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

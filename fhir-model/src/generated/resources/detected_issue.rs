@@ -392,6 +392,9 @@ impl crate::fhirpath::Reflect for DetectedIssue {
     fn fhir_type(&self) -> &'static str {
         "DetectedIssue"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -563,6 +563,9 @@ impl crate::fhirpath::Reflect for Device {
     fn fhir_type(&self) -> &'static str {
         "Device"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -513,6 +513,9 @@ impl crate::fhirpath::Reflect for DeviceDefinition {
     fn fhir_type(&self) -> &'static str {
         "DeviceDefinition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -363,6 +363,9 @@ impl crate::fhirpath::Reflect for DeviceMetric {
     fn fhir_type(&self) -> &'static str {
         "DeviceMetric"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -697,6 +697,9 @@ impl crate::fhirpath::Reflect for DeviceRequest {
     fn fhir_type(&self) -> &'static str {
         "DeviceRequest"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -523,6 +523,9 @@ impl crate::fhirpath::Reflect for DeviceUseStatement {
     fn fhir_type(&self) -> &'static str {
         "DeviceUseStatement"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

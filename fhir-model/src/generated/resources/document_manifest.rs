@@ -454,6 +454,9 @@ impl crate::fhirpath::Reflect for DocumentManifest {
     fn fhir_type(&self) -> &'static str {
         "DocumentManifest"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -487,6 +487,9 @@ impl crate::fhirpath::Reflect for DocumentReference {
     fn fhir_type(&self) -> &'static str {
         "DocumentReference"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -675,6 +675,9 @@ impl crate::fhirpath::Reflect for EffectEvidenceSynthesis {
     fn fhir_type(&self) -> &'static str {
         "EffectEvidenceSynthesis"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -529,6 +529,9 @@ impl crate::fhirpath::Reflect for Encounter {
     fn fhir_type(&self) -> &'static str {
         "Encounter"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

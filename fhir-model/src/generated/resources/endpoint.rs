@@ -404,6 +404,9 @@ impl crate::fhirpath::Reflect for Endpoint {
     fn fhir_type(&self) -> &'static str {
         "Endpoint"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -320,6 +320,9 @@ impl crate::fhirpath::Reflect for EnrollmentRequest {
     fn fhir_type(&self) -> &'static str {
         "EnrollmentRequest"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -328,6 +328,9 @@ impl crate::fhirpath::Reflect for EnrollmentResponse {
     fn fhir_type(&self) -> &'static str {
         "EnrollmentResponse"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

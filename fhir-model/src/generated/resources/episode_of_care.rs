@@ -414,6 +414,9 @@ impl crate::fhirpath::Reflect for EpisodeOfCare {
     fn fhir_type(&self) -> &'static str {
         "EpisodeOfCare"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -570,6 +570,9 @@ impl crate::fhirpath::Reflect for EventDefinition {
     fn fhir_type(&self) -> &'static str {
         "EventDefinition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

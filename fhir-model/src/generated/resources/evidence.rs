@@ -590,6 +590,9 @@ impl crate::fhirpath::Reflect for Evidence {
     fn fhir_type(&self) -> &'static str {
         "Evidence"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

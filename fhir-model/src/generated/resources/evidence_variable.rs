@@ -545,6 +545,9 @@ impl crate::fhirpath::Reflect for EvidenceVariable {
     fn fhir_type(&self) -> &'static str {
         "EvidenceVariable"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

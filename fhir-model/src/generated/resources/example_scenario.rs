@@ -415,6 +415,9 @@ impl crate::fhirpath::Reflect for ExampleScenario {
     fn fhir_type(&self) -> &'static str {
         "ExampleScenario"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -864,6 +864,9 @@ impl crate::fhirpath::Reflect for ExplanationOfBenefit {
     fn fhir_type(&self) -> &'static str {
         "ExplanationOfBenefit"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -677,6 +677,9 @@ impl crate::fhirpath::Reflect for FamilyMemberHistory {
     fn fhir_type(&self) -> &'static str {
         "FamilyMemberHistory"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -385,6 +385,9 @@ impl crate::fhirpath::Reflect for Flag {
     fn fhir_type(&self) -> &'static str {
         "Flag"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -521,6 +521,9 @@ impl crate::fhirpath::Reflect for Goal {
     fn fhir_type(&self) -> &'static str {
         "Goal"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -914,6 +917,9 @@ impl crate::validate::Validate for GoalTarget {
 impl crate::fhirpath::Reflect for GoalTarget {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

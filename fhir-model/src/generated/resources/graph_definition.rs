@@ -411,6 +411,9 @@ impl crate::fhirpath::Reflect for GraphDefinition {
     fn fhir_type(&self) -> &'static str {
         "GraphDefinition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -359,6 +359,9 @@ impl crate::fhirpath::Reflect for Group {
     fn fhir_type(&self) -> &'static str {
         "Group"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -524,6 +524,9 @@ impl crate::fhirpath::Reflect for GuidanceResponse {
     fn fhir_type(&self) -> &'static str {
         "GuidanceResponse"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

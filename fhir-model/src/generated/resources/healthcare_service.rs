@@ -525,6 +525,9 @@ impl crate::fhirpath::Reflect for HealthcareService {
     fn fhir_type(&self) -> &'static str {
         "HealthcareService"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

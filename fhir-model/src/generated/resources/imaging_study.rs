@@ -596,6 +596,9 @@ impl crate::fhirpath::Reflect for ImagingStudy {
     fn fhir_type(&self) -> &'static str {
         "ImagingStudy"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

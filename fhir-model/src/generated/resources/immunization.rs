@@ -632,6 +632,9 @@ impl crate::fhirpath::Reflect for Immunization {
     fn fhir_type(&self) -> &'static str {
         "Immunization"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1163,6 +1166,9 @@ impl crate::validate::Validate for ImmunizationEducation {
 impl crate::fhirpath::Reflect for ImmunizationEducation {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

@@ -294,6 +294,9 @@ impl crate::fhirpath::Reflect for ImmunizationRecommendation {
     fn fhir_type(&self) -> &'static str {
         "ImmunizationRecommendation"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -740,6 +743,9 @@ impl ImmunizationRecommendationRecommendation {
 impl crate::fhirpath::Reflect for ImmunizationRecommendationRecommendation {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

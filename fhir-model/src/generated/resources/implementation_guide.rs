@@ -498,6 +498,9 @@ impl crate::fhirpath::Reflect for ImplementationGuide {
     fn fhir_type(&self) -> &'static str {
         "ImplementationGuide"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1088,6 +1091,9 @@ impl ImplementationGuideDefinition {
 impl crate::fhirpath::Reflect for ImplementationGuideDefinition {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

@@ -398,6 +398,9 @@ impl crate::fhirpath::Reflect for InsurancePlan {
     fn fhir_type(&self) -> &'static str {
         "InsurancePlan"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

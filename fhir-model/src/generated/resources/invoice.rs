@@ -450,6 +450,9 @@ impl crate::fhirpath::Reflect for Invoice {
     fn fhir_type(&self) -> &'static str {
         "Invoice"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

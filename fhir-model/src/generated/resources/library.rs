@@ -600,6 +600,9 @@ impl crate::fhirpath::Reflect for Library {
     fn fhir_type(&self) -> &'static str {
         "Library"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -271,6 +271,9 @@ impl crate::fhirpath::Reflect for Linkage {
     fn fhir_type(&self) -> &'static str {
         "Linkage"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -421,6 +421,9 @@ impl crate::fhirpath::Reflect for List {
     fn fhir_type(&self) -> &'static str {
         "List"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

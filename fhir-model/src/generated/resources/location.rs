@@ -455,6 +455,9 @@ impl crate::fhirpath::Reflect for Location {
     fn fhir_type(&self) -> &'static str {
         "Location"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

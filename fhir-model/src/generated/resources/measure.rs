@@ -790,6 +790,9 @@ impl crate::fhirpath::Reflect for Measure {
     fn fhir_type(&self) -> &'static str {
         "Measure"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

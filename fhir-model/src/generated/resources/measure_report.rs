@@ -447,6 +447,9 @@ impl crate::fhirpath::Reflect for MeasureReport {
     fn fhir_type(&self) -> &'static str {
         "MeasureReport"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

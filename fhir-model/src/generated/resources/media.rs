@@ -591,6 +591,9 @@ impl crate::fhirpath::Reflect for Media {
     fn fhir_type(&self) -> &'static str {
         "Media"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -291,6 +291,9 @@ impl crate::fhirpath::Reflect for Medication {
     fn fhir_type(&self) -> &'static str {
         "Medication"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

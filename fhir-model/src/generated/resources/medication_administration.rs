@@ -548,6 +548,9 @@ impl crate::fhirpath::Reflect for MedicationAdministration {
     fn fhir_type(&self) -> &'static str {
         "MedicationAdministration"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1121,6 +1124,9 @@ impl crate::validate::Validate for MedicationAdministrationDosage {
 impl crate::fhirpath::Reflect for MedicationAdministrationDosage {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

@@ -624,6 +624,9 @@ impl crate::fhirpath::Reflect for MedicationDispense {
     fn fhir_type(&self) -> &'static str {
         "MedicationDispense"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -517,6 +517,9 @@ impl crate::fhirpath::Reflect for MedicationKnowledge {
     fn fhir_type(&self) -> &'static str {
         "MedicationKnowledge"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -885,6 +885,9 @@ impl crate::fhirpath::Reflect for MedicationRequest {
     fn fhir_type(&self) -> &'static str {
         "MedicationRequest"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

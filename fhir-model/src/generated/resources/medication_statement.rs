@@ -583,6 +583,9 @@ impl crate::fhirpath::Reflect for MedicationStatement {
     fn fhir_type(&self) -> &'static str {
         "MedicationStatement"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -607,6 +607,9 @@ impl crate::fhirpath::Reflect for MedicinalProduct {
     fn fhir_type(&self) -> &'static str {
         "MedicinalProduct"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -458,6 +458,9 @@ impl crate::fhirpath::Reflect for MedicinalProductAuthorization {
     fn fhir_type(&self) -> &'static str {
         "MedicinalProductAuthorization"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

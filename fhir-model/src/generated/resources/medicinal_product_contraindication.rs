@@ -305,6 +305,9 @@ impl crate::fhirpath::Reflect for MedicinalProductContraindication {
     fn fhir_type(&self) -> &'static str {
         "MedicinalProductContraindication"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -335,6 +335,9 @@ impl crate::fhirpath::Reflect for MedicinalProductIndication {
     fn fhir_type(&self) -> &'static str {
         "MedicinalProductIndication"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -304,6 +304,9 @@ impl crate::fhirpath::Reflect for MedicinalProductIngredient {
     fn fhir_type(&self) -> &'static str {
         "MedicinalProductIngredient"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

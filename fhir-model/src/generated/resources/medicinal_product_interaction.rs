@@ -294,6 +294,9 @@ impl crate::fhirpath::Reflect for MedicinalProductInteraction {
     fn fhir_type(&self) -> &'static str {
         "MedicinalProductInteraction"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

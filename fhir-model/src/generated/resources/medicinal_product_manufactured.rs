@@ -326,6 +326,9 @@ impl crate::fhirpath::Reflect for MedicinalProductManufactured {
     fn fhir_type(&self) -> &'static str {
         "MedicinalProductManufactured"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -351,6 +351,9 @@ impl crate::fhirpath::Reflect for MedicinalProductPackaged {
     fn fhir_type(&self) -> &'static str {
         "MedicinalProductPackaged"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

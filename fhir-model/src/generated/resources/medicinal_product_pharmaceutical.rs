@@ -323,6 +323,9 @@ impl crate::fhirpath::Reflect for MedicinalProductPharmaceutical {
     fn fhir_type(&self) -> &'static str {
         "MedicinalProductPharmaceutical"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

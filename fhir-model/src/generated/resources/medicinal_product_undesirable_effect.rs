@@ -273,6 +273,9 @@ impl crate::fhirpath::Reflect for MedicinalProductUndesirableEffect {
     fn fhir_type(&self) -> &'static str {
         "MedicinalProductUndesirableEffect"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -558,6 +558,9 @@ impl crate::fhirpath::Reflect for MessageDefinition {
     fn fhir_type(&self) -> &'static str {
         "MessageDefinition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -895,6 +898,9 @@ impl MessageDefinitionFocus {
 impl crate::fhirpath::Reflect for MessageDefinitionFocus {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

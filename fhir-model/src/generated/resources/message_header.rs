@@ -410,6 +410,9 @@ impl crate::fhirpath::Reflect for MessageHeader {
     fn fhir_type(&self) -> &'static str {
         "MessageHeader"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -444,6 +444,9 @@ impl crate::fhirpath::Reflect for MolecularSequence {
     fn fhir_type(&self) -> &'static str {
         "MolecularSequence"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -787,6 +790,9 @@ impl MolecularSequenceReferenceSeq {
 impl crate::fhirpath::Reflect for MolecularSequenceReferenceSeq {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

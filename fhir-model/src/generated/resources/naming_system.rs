@@ -418,6 +418,9 @@ impl crate::fhirpath::Reflect for NamingSystem {
     fn fhir_type(&self) -> &'static str {
         "NamingSystem"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -533,6 +533,9 @@ impl crate::fhirpath::Reflect for NutritionOrder {
     fn fhir_type(&self) -> &'static str {
         "NutritionOrder"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -901,6 +901,9 @@ impl crate::fhirpath::Reflect for Observation {
     fn fhir_type(&self) -> &'static str {
         "Observation"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1416,6 +1419,9 @@ impl crate::validate::Validate for ObservationReferenceRange {
 impl crate::fhirpath::Reflect for ObservationReferenceRange {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

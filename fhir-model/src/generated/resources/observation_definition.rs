@@ -484,6 +484,9 @@ impl crate::fhirpath::Reflect for ObservationDefinition {
     fn fhir_type(&self) -> &'static str {
         "ObservationDefinition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -587,6 +587,9 @@ impl crate::fhirpath::Reflect for OperationDefinition {
     fn fhir_type(&self) -> &'static str {
         "OperationDefinition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -991,6 +994,9 @@ impl OperationDefinitionParameter {
 impl crate::fhirpath::Reflect for OperationDefinitionParameter {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

@@ -221,6 +221,9 @@ impl crate::fhirpath::Reflect for OperationOutcome {
     fn fhir_type(&self) -> &'static str {
         "OperationOutcome"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -348,6 +348,9 @@ impl crate::fhirpath::Reflect for Organization {
     fn fhir_type(&self) -> &'static str {
         "Organization"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

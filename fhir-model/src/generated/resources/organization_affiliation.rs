@@ -402,6 +402,9 @@ impl crate::fhirpath::Reflect for OrganizationAffiliation {
     fn fhir_type(&self) -> &'static str {
         "OrganizationAffiliation"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

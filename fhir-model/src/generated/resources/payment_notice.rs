@@ -432,6 +432,9 @@ impl crate::fhirpath::Reflect for PaymentNotice {
     fn fhir_type(&self) -> &'static str {
         "PaymentNotice"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

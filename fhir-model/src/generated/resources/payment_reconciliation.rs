@@ -445,6 +445,9 @@ impl crate::fhirpath::Reflect for PaymentReconciliation {
     fn fhir_type(&self) -> &'static str {
         "PaymentReconciliation"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -330,6 +330,9 @@ impl crate::fhirpath::Reflect for Person {
     fn fhir_type(&self) -> &'static str {
         "Person"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -602,6 +602,9 @@ impl crate::fhirpath::Reflect for PlanDefinition {
     fn fhir_type(&self) -> &'static str {
         "PlanDefinition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -304,6 +304,9 @@ impl crate::fhirpath::Reflect for Practitioner {
     fn fhir_type(&self) -> &'static str {
         "Practitioner"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

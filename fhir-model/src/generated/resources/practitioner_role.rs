@@ -412,6 +412,9 @@ impl crate::fhirpath::Reflect for PractitionerRole {
     fn fhir_type(&self) -> &'static str {
         "PractitionerRole"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -800,6 +800,9 @@ impl crate::fhirpath::Reflect for Procedure {
     fn fhir_type(&self) -> &'static str {
         "Procedure"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

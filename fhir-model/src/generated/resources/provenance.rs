@@ -363,6 +363,9 @@ impl crate::fhirpath::Reflect for Provenance {
     fn fhir_type(&self) -> &'static str {
         "Provenance"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

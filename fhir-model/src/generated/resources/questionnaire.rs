@@ -502,6 +502,9 @@ impl crate::fhirpath::Reflect for Questionnaire {
     fn fhir_type(&self) -> &'static str {
         "Questionnaire"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1003,6 +1006,9 @@ impl crate::fhirpath::Reflect for QuestionnaireItem {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1384,6 +1390,9 @@ impl QuestionnaireItemEnableWhen {
 impl crate::fhirpath::Reflect for QuestionnaireItemEnableWhen {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

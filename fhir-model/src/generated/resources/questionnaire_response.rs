@@ -419,6 +419,9 @@ impl crate::fhirpath::Reflect for QuestionnaireResponse {
     fn fhir_type(&self) -> &'static str {
         "QuestionnaireResponse"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -669,6 +672,9 @@ impl QuestionnaireResponseItem {
 impl crate::fhirpath::Reflect for QuestionnaireResponseItem {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

@@ -347,6 +347,9 @@ impl crate::fhirpath::Reflect for RelatedPerson {
     fn fhir_type(&self) -> &'static str {
         "RelatedPerson"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

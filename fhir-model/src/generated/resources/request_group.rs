@@ -511,6 +511,9 @@ impl crate::fhirpath::Reflect for RequestGroup {
     fn fhir_type(&self) -> &'static str {
         "RequestGroup"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1091,6 +1094,9 @@ impl RequestGroupAction {
 impl crate::fhirpath::Reflect for RequestGroupAction {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

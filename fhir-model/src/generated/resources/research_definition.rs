@@ -694,6 +694,9 @@ impl crate::fhirpath::Reflect for ResearchDefinition {
     fn fhir_type(&self) -> &'static str {
         "ResearchDefinition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

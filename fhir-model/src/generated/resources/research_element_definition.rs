@@ -646,6 +646,9 @@ impl crate::fhirpath::Reflect for ResearchElementDefinition {
     fn fhir_type(&self) -> &'static str {
         "ResearchElementDefinition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

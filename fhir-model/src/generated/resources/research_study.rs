@@ -532,6 +532,9 @@ impl crate::fhirpath::Reflect for ResearchStudy {
     fn fhir_type(&self) -> &'static str {
         "ResearchStudy"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -339,6 +339,9 @@ impl crate::fhirpath::Reflect for ResearchSubject {
     fn fhir_type(&self) -> &'static str {
         "ResearchSubject"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

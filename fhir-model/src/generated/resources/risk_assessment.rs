@@ -486,6 +486,9 @@ impl crate::fhirpath::Reflect for RiskAssessment {
     fn fhir_type(&self) -> &'static str {
         "RiskAssessment"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -852,6 +855,9 @@ impl crate::validate::Validate for RiskAssessmentPrediction {
 impl crate::fhirpath::Reflect for RiskAssessmentPrediction {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

@@ -611,6 +611,9 @@ impl crate::fhirpath::Reflect for RiskEvidenceSynthesis {
     fn fhir_type(&self) -> &'static str {
         "RiskEvidenceSynthesis"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -344,6 +344,9 @@ impl crate::fhirpath::Reflect for Schedule {
     fn fhir_type(&self) -> &'static str {
         "Schedule"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -605,6 +605,9 @@ impl crate::fhirpath::Reflect for SearchParameter {
     fn fhir_type(&self) -> &'static str {
         "SearchParameter"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

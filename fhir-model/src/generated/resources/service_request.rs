@@ -925,6 +925,9 @@ impl crate::fhirpath::Reflect for ServiceRequest {
     fn fhir_type(&self) -> &'static str {
         "ServiceRequest"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -367,6 +367,9 @@ impl crate::fhirpath::Reflect for Slot {
     fn fhir_type(&self) -> &'static str {
         "Slot"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

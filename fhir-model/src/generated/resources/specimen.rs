@@ -378,6 +378,9 @@ impl crate::fhirpath::Reflect for Specimen {
     fn fhir_type(&self) -> &'static str {
         "Specimen"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

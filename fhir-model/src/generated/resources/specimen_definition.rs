@@ -266,6 +266,9 @@ impl crate::fhirpath::Reflect for SpecimenDefinition {
     fn fhir_type(&self) -> &'static str {
         "SpecimenDefinition"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

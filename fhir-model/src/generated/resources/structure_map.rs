@@ -452,6 +452,9 @@ impl crate::fhirpath::Reflect for StructureMap {
     fn fhir_type(&self) -> &'static str {
         "StructureMap"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -3152,6 +3155,9 @@ impl crate::validate::Validate for StructureMapGroupRuleTarget {
 impl crate::fhirpath::Reflect for StructureMapGroupRuleTarget {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

@@ -322,6 +322,9 @@ impl crate::fhirpath::Reflect for Subscription {
     fn fhir_type(&self) -> &'static str {
         "Subscription"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

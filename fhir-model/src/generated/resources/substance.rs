@@ -285,6 +285,9 @@ impl crate::fhirpath::Reflect for Substance {
     fn fhir_type(&self) -> &'static str {
         "Substance"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

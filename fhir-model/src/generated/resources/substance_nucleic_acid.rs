@@ -292,6 +292,9 @@ impl crate::fhirpath::Reflect for SubstanceNucleicAcid {
     fn fhir_type(&self) -> &'static str {
         "SubstanceNucleicAcid"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -270,6 +270,9 @@ impl crate::fhirpath::Reflect for SubstancePolymer {
     fn fhir_type(&self) -> &'static str {
         "SubstancePolymer"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

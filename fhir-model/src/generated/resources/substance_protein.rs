@@ -280,6 +280,9 @@ impl crate::fhirpath::Reflect for SubstanceProtein {
     fn fhir_type(&self) -> &'static str {
         "SubstanceProtein"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

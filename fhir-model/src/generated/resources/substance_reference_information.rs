@@ -250,6 +250,9 @@ impl crate::fhirpath::Reflect for SubstanceReferenceInformation {
     fn fhir_type(&self) -> &'static str {
         "SubstanceReferenceInformation"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -417,6 +417,9 @@ impl crate::fhirpath::Reflect for SubstanceSourceMaterial {
     fn fhir_type(&self) -> &'static str {
         "SubstanceSourceMaterial"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

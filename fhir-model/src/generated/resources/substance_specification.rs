@@ -465,6 +465,9 @@ impl crate::fhirpath::Reflect for SubstanceSpecification {
     fn fhir_type(&self) -> &'static str {
         "SubstanceSpecification"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

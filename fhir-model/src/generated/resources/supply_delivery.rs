@@ -408,6 +408,9 @@ impl crate::fhirpath::Reflect for SupplyDelivery {
     fn fhir_type(&self) -> &'static str {
         "SupplyDelivery"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -516,6 +516,9 @@ impl crate::fhirpath::Reflect for SupplyRequest {
     fn fhir_type(&self) -> &'static str {
         "SupplyRequest"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -724,6 +724,9 @@ impl crate::fhirpath::Reflect for Task {
     fn fhir_type(&self) -> &'static str {
         "Task"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -535,6 +535,9 @@ impl crate::fhirpath::Reflect for TerminologyCapabilities {
     fn fhir_type(&self) -> &'static str {
         "TerminologyCapabilities"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1083,6 +1086,9 @@ impl crate::validate::Validate for TerminologyCapabilitiesCodeSystem {
 impl crate::fhirpath::Reflect for TerminologyCapabilitiesCodeSystem {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

@@ -369,6 +369,9 @@ impl crate::fhirpath::Reflect for TestReport {
     fn fhir_type(&self) -> &'static str {
         "TestReport"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -881,6 +884,9 @@ impl crate::validate::Validate for TestReportSetupAction {
 impl crate::fhirpath::Reflect for TestReportSetupAction {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
@@ -1527,6 +1533,9 @@ impl crate::validate::Validate for TestReportTestAction {
 impl crate::fhirpath::Reflect for TestReportTestAction {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

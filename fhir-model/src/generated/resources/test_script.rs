@@ -497,6 +497,9 @@ impl crate::fhirpath::Reflect for TestScript {
     fn fhir_type(&self) -> &'static str {
         "TestScript"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -1048,6 +1051,9 @@ impl TestScriptMetadata {
 impl crate::fhirpath::Reflect for TestScriptMetadata {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
@@ -1858,6 +1864,9 @@ impl crate::fhirpath::Reflect for TestScriptVariable {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -2149,6 +2158,9 @@ impl crate::validate::Validate for TestScriptSetupAction {
 impl crate::fhirpath::Reflect for TestScriptSetupAction {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
@@ -2502,6 +2514,9 @@ impl TestScriptSetupActionOperation {
 impl crate::fhirpath::Reflect for TestScriptSetupActionOperation {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
@@ -3200,6 +3215,9 @@ impl crate::fhirpath::Reflect for TestScriptSetupActionAssert {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -3576,6 +3594,9 @@ impl crate::fhirpath::Reflect for TestScriptTestAction {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -3858,6 +3879,9 @@ impl TestScriptTeardownAction {
 impl crate::fhirpath::Reflect for TestScriptTeardownAction {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

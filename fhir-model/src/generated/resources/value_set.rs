@@ -425,6 +425,9 @@ impl crate::fhirpath::Reflect for ValueSet {
     fn fhir_type(&self) -> &'static str {
         "ValueSet"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
@@ -867,6 +870,9 @@ impl crate::validate::Validate for ValueSetComposeInclude {
 impl crate::fhirpath::Reflect for ValueSetComposeInclude {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
@@ -2221,6 +2227,9 @@ impl crate::validate::Validate for ValueSetExpansionContains {
 impl crate::fhirpath::Reflect for ValueSetExpansionContains {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
+    }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[

@@ -395,6 +395,9 @@ impl crate::fhirpath::Reflect for VerificationResult {
     fn fhir_type(&self) -> &'static str {
         "VerificationResult"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),

@@ -375,6 +375,9 @@ impl crate::fhirpath::Reflect for VisionPrescription {
     fn fhir_type(&self) -> &'static str {
         "VisionPrescription"
     }
+    fn invariants(&self) -> &'static [crate::validate::Invariant] {
+        <Self as crate::validate::Validate>::INVARIANTS
+    }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
             ("id", crate::fhirpath::Card::One),
