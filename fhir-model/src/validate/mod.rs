@@ -1,6 +1,7 @@
 //! Validation of a resource beyond what its types guarantee: cardinality (min), reference
 //! targets, ele-1 (every element has a value or children), ext-1 (an extension has a value or
-//! nested extensions, not both) and the Bundle invariants. Primitive formats and required
+//! nested extensions, not both), the Bundle invariants and, with the `fhirpath` feature, the
+//! FHIRPath constraints of the definitions. Primitive formats and required
 //! bindings are guaranteed by the types (`Date`, code enums), except where lenient reading kept
 //! an invalid value as text, which is reported here too.
 
