@@ -162,14 +162,14 @@ impl DefBuilder<'_> {
         })
     }
 
-    /// The element's FHIRPath constraints, except those the runtime checks natively: ele-1
-    /// (every element has a value or children) and ext-1 (an extension has a value or
-    /// sub-extensions, not both), which the decoder and validator enforce with the same keys.
+    /// The element's FHIRPath constraints, except those the runtime checks natively with the
+    /// same keys: ele-1 (every element has a value or children), ext-1 (an extension has a
+    /// value or sub-extensions, not both) and the Bundle's bdl-*.
     fn invariants(&self, element: &ElementDefinition) -> Result<Vec<Invariant>> {
         const NATIVE: [&str; 2] = ["ele-1", "ext-1"];
         let mut out = Vec::new();
         for c in &element.constraint {
-            if NATIVE.contains(&c.key.as_str()) {
+            if NATIVE.contains(&c.key.as_str()) || c.key.starts_with("bdl-") {
                 continue;
             }
             let severity = match c.severity.as_str() {

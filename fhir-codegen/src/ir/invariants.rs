@@ -22,7 +22,7 @@ pub fn summary(space: &TypeSpace) -> String {
     let errors = distinct.iter().filter(|(_, error)| *error).count();
     format!(
         "invariants: {} distinct ({errors} error, {} warning) at {places} places, \
-         excluding ele-1 and ext-1 (checked natively)",
+         excluding ele-1, ext-1 and bdl-* (checked natively)",
         distinct.len(),
         distinct.len() - errors
     )

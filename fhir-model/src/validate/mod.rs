@@ -187,7 +187,7 @@ impl Validator {
         if !self.has_content && !T::IS_RESOURCE {
             self.issue(
                 IssueCode::Invariant,
-                "an element must have a value or children (ele-1)".into(),
+                "ele-1: All FHIR elements must have a @value or children".into(),
             );
         }
         self.has_content = outer;
@@ -280,7 +280,7 @@ impl Validator {
         if has_value == has_extensions {
             self.issue(
                 IssueCode::Invariant,
-                "an extension must have either extensions or value[x], not both (ext-1)".into(),
+                "ext-1: Must have either extensions or value[x], not both".into(),
             );
         }
     }
@@ -289,7 +289,7 @@ impl Validator {
     #[cfg(feature = "bundle")]
     pub fn bundle(&mut self, bundle: &crate::resources::Bundle) {
         for violation in bundle.check_invariants() {
-            let message = format!("{} ({})", violation.message, violation.key);
+            let message = format!("{}: {}", violation.key, violation.message);
             self.issues
                 .push(Issue::error(IssueCode::Invariant, violation.path, message));
         }

@@ -177,71 +177,6 @@ impl crate::visit::Walk for Bundle {
 
 impl crate::validate::Validate for Bundle {
     const IS_RESOURCE: bool = true;
-    const INVARIANTS: &'static [crate::validate::Invariant] = &[
-        crate::validate::Invariant {
-            key: "bdl-1",
-            severity: crate::validate::Severity::Error,
-            human: "total only when a search or history",
-            expression: "total.empty() or (type = 'searchset') or (type = 'history')",
-            element: None,
-        },
-        crate::validate::Invariant {
-            key: "bdl-2",
-            severity: crate::validate::Severity::Error,
-            human: "entry.search only when a search",
-            expression: "entry.search.empty() or (type = 'searchset')",
-            element: None,
-        },
-        crate::validate::Invariant {
-            key: "bdl-3",
-            severity: crate::validate::Severity::Error,
-            human: "entry.request mandatory for batch/transaction/history, otherwise prohibited",
-            expression: "entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' or %resource.type = 'history'))",
-            element: None,
-        },
-        crate::validate::Invariant {
-            key: "bdl-4",
-            severity: crate::validate::Severity::Error,
-            human: "entry.response mandatory for batch-response/transaction-response/history, otherwise prohibited",
-            expression: "entry.all(response.exists() = (%resource.type = 'batch-response' or %resource.type = 'transaction-response' or %resource.type = 'history'))",
-            element: None,
-        },
-        crate::validate::Invariant {
-            key: "bdl-7",
-            severity: crate::validate::Severity::Error,
-            human: "FullUrl must be unique in a bundle, or else entries with the same fullUrl must have different meta.versionId (except in history bundles)",
-            expression: "(type = 'history') or entry.where(fullUrl.exists()).select(fullUrl&resource.meta.versionId).isDistinct()",
-            element: None,
-        },
-        crate::validate::Invariant {
-            key: "bdl-9",
-            severity: crate::validate::Severity::Error,
-            human: "A document must have an identifier with a system and a value",
-            expression: "type = 'document' implies (identifier.system.exists() and identifier.value.exists())",
-            element: None,
-        },
-        crate::validate::Invariant {
-            key: "bdl-10",
-            severity: crate::validate::Severity::Error,
-            human: "A document must have a date",
-            expression: "type = 'document' implies (timestamp.hasValue())",
-            element: None,
-        },
-        crate::validate::Invariant {
-            key: "bdl-11",
-            severity: crate::validate::Severity::Error,
-            human: "A document must have a Composition as the first resource",
-            expression: "type = 'document' implies entry.first().resource.is(Composition)",
-            element: None,
-        },
-        crate::validate::Invariant {
-            key: "bdl-12",
-            severity: crate::validate::Severity::Error,
-            human: "A message must have a MessageHeader as the first resource",
-            expression: "type = 'message' implies entry.first().resource.is(MessageHeader)",
-            element: None,
-        },
-    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
@@ -272,9 +207,6 @@ impl Bundle {
 impl crate::fhirpath::Reflect for Bundle {
     fn fhir_type(&self) -> &'static str {
         "Bundle"
-    }
-    fn invariants(&self) -> &'static [crate::validate::Invariant] {
-        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
@@ -636,22 +568,6 @@ impl crate::visit::Walk for BundleEntry {
 }
 
 impl crate::validate::Validate for BundleEntry {
-    const INVARIANTS: &'static [crate::validate::Invariant] = &[
-        crate::validate::Invariant {
-            key: "bdl-5",
-            severity: crate::validate::Severity::Error,
-            human: "must be a resource unless there's a request or response",
-            expression: "resource.exists() or request.exists() or response.exists()",
-            element: None,
-        },
-        crate::validate::Invariant {
-            key: "bdl-8",
-            severity: crate::validate::Severity::Error,
-            human: "fullUrl cannot be a version specific reference",
-            expression: "fullUrl.contains('/_history/').not()",
-            element: None,
-        },
-    ];
     fn validate(&self, v: &mut crate::validate::Validator) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
@@ -669,9 +585,6 @@ impl crate::validate::Validate for BundleEntry {
 impl crate::fhirpath::Reflect for BundleEntry {
     fn fhir_type(&self) -> &'static str {
         "BackboneElement"
-    }
-    fn invariants(&self) -> &'static [crate::validate::Invariant] {
-        <Self as crate::validate::Validate>::INVARIANTS
     }
     fn elements(&self) -> &'static [(&'static str, crate::fhirpath::Card)] {
         &[
