@@ -170,7 +170,7 @@ macro_rules! walker_methods {
 
 /// Appends `[index]` (what `write!(path, "[{index}]")` does, without the formatting machinery:
 /// this runs for every array item walked).
-fn push_index(path: &mut String, index: usize) {
+pub(crate) fn push_index(path: &mut String, index: usize) {
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     let mut n = index;

@@ -58,9 +58,7 @@ pub fn reflect_impl(def: &TypeDef, s: &Struct, is_root: bool) -> TokenStream {
     } else {
         (quote!(index), quote!(out))
     };
-    let has_invariants =
-        !s.invariants.is_empty() || s.fields.iter().any(|f| !f.invariants.is_empty());
-    let invariants = has_invariants.then(|| {
+    let invariants = s.all_invariants().next().is_some().then(|| {
         quote! {
             fn invariants(&self) -> &'static [crate::validate::Invariant] {
                 <Self as crate::validate::Validate>::INVARIANTS

@@ -72,14 +72,8 @@ pub fn choice_validate_impl(choice: &Choice, json_base: &str) -> TokenStream {
 
 /// The struct's FHIRPath constraints and those of its fields, as the definitions write them.
 fn invariants_const(s: &Struct) -> Option<TokenStream> {
-    let own = s.invariants.iter().map(|i| (None, i));
-    let on_fields = s.fields.iter().flat_map(|f| {
-        f.invariants
-            .iter()
-            .map(move |i| (Some(f.json_name.as_str()), i))
-    });
-    let entries: Vec<TokenStream> = own
-        .chain(on_fields)
+    let entries: Vec<TokenStream> = s
+        .all_invariants()
         .map(|(element, i)| invariant(element, i))
         .collect();
     if entries.is_empty() {

@@ -13,8 +13,7 @@ pub fn summary(space: &TypeSpace) -> String {
         .chain(&space.resources)
         .flat_map(|d| &d.structs);
     for s in structs {
-        let on_fields = s.fields.iter().flat_map(|f| &f.invariants);
-        for i in s.invariants.iter().chain(on_fields) {
+        for (_, i) in s.all_invariants() {
             places += 1;
             distinct.insert((i.key.as_str(), i.severity == Severity::Error));
         }

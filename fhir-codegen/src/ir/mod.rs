@@ -224,6 +224,19 @@ impl Primitive {
     }
 }
 
+impl Struct {
+    /// The struct's own constraints, then those of its fields with the field's JSON name.
+    pub fn all_invariants(&self) -> impl Iterator<Item = (Option<&str>, &Invariant)> {
+        let own = self.invariants.iter().map(|i| (None, i));
+        let on_fields = self.fields.iter().flat_map(|f| {
+            f.invariants
+                .iter()
+                .map(move |i| (Some(f.json_name.as_str()), i))
+        });
+        own.chain(on_fields)
+    }
+}
+
 impl Field {
     /// The value type of a non-choice field.
     pub fn kind_value(&self) -> Option<&ValueType> {

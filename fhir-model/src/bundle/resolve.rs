@@ -302,17 +302,10 @@ fn by_type_id(
         }
         None => all.clone(),
     };
-    let mut servers: Vec<Option<&str>> = candidates
-        .iter()
-        .map(|&c| index.origins[c].base())
-        .collect();
-    servers.sort_unstable();
-    servers.dedup();
-    if servers.len() > 1 {
+    let first = *candidates.first().ok_or(Miss::NotFound)?;
+    let server_of = |c: usize| index.origins[c].base();
+    if candidates.iter().any(|&c| server_of(c) != server_of(first)) {
         return Err(Miss::Ambiguous(candidates.len()));
-    }
-    if candidates.is_empty() {
-        return Err(Miss::NotFound);
     }
     pick(index, &candidates, version)
         .map(|e| (e, Rule::TypeId))

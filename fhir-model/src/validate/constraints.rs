@@ -84,11 +84,7 @@ impl Walk {
                 self.path.push('.');
                 self.path.push_str(name);
                 match card {
-                    Card::Many => {
-                        self.path.push('[');
-                        self.path.push_str(&i.to_string());
-                        self.path.push(']');
-                    }
+                    Card::Many => crate::visit::push_index(&mut self.path, i),
                     Card::Choice => push_type_suffix(&mut self.path, child.fhir_type()),
                     Card::One => {}
                 }
