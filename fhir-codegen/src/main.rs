@@ -4,6 +4,7 @@
 
 mod emit;
 mod error;
+mod fhirpath;
 mod ir;
 mod load;
 
@@ -109,6 +110,7 @@ fn run(options: &Options) -> Result<usize> {
         space.profiles.push(built);
     }
     eprintln!("fhir-codegen: {}", ir::invariants::summary(&space));
+    eprintln!("fhir-codegen: {}", fhirpath::report(&space));
     let files = emit::emit(&space)?;
     let macro_files = emit::macro_files(&space)?;
     let manifest =

@@ -168,6 +168,16 @@ macro_rules! walker_methods {
     };
 }
 
+/// Appends a choice's type to its name: `Quantity` after `value` for `valueQuantity`,
+/// `DateTime` for a `dateTime`.
+pub(crate) fn push_type_suffix(path: &mut String, fhir_type: &str) {
+    let mut chars = fhir_type.chars();
+    if let Some(first) = chars.next() {
+        path.push(first.to_ascii_uppercase());
+        path.push_str(chars.as_str());
+    }
+}
+
 /// Appends `[index]` (what `write!(path, "[{index}]")` does, without the formatting machinery:
 /// this runs for every array item walked).
 pub(crate) fn push_index(path: &mut String, index: usize) {

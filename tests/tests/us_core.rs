@@ -80,7 +80,19 @@ fn missing_name_is_reported_with_its_path() {
     };
     json.as_object_mut().unwrap().remove("name");
     let issues = UsCorePatient::new(patient(&json)).validate();
-    assert_eq!(paths(&issues), [("Patient.name", IssueCode::Required)]);
+    // The name's cardinality, and us-core-6: a name part or a data-absent-reason.
+    assert_eq!(
+        paths(&issues),
+        [
+            ("Patient.name", IssueCode::Required),
+            ("Patient", IssueCode::Invariant)
+        ]
+    );
+    assert!(
+        issues[1].message.starts_with("us-core-6: "),
+        "{}",
+        issues[1].message
+    );
     assert!(
         issues[0].message.contains("us-core-patient"),
         "{}",
@@ -306,6 +318,7 @@ static MARITAL: ProfileMeta = ProfileMeta {
         types: &["CodeableConcept"],
     }],
     slices: &[],
+    constraints: &[],
     rules: &[Rule {
         id: "Patient.maritalStatus",
         check: Check::Binding {
@@ -373,5 +386,79 @@ fn us_core_example_prints_the_documented_line_for_the_seed() {
         vec![
             r#"{"path": "Bundle.entry[2].resource", "race": {"text": "White", "omb": []}, "ethnicity": {"text": "Hispanic", "omb": ["2135-2"]}, "valid": true, "issues": []}"#
         ]
+    );
+}
+
+/// Issue #13: profile validation evaluates the profile's own constraints (US Core's), with
+/// the same key-first messages and element paths as the base ones.
+#[test]
+fn us_core_constraints_are_checked_by_profile_validation() {
+    use fhir_model::validate::Severity;
+    let invariant_issues =
+        |issues: Vec<fhir_model::validate::Issue>| -> Vec<(String, String, Severity)> {
+            issues
+                .into_iter()
+                .filter(|i| i.code == IssueCode::Invariant)
+                .map(|i| {
+                    let key = i.message.split(':').next().unwrap_or_default().to_owned();
+                    (key, i.path, i.severity)
+                })
+                .collect()
+        };
+    // us-core-6: a name part, or a data-absent-reason extension, exactly one of them.
+    let nameless = patient(&json!({"resourceType": "Patient", "gender": "male"}));
+    assert_eq!(
+        invariant_issues(UsCorePatient::new(nameless).validate()),
+        [(
+            "us-core-6".to_owned(),
+            "Patient".to_owned(),
+            Severity::Error
+        )]
+    );
+    let named = patient(&json!({"resourceType": "Patient", "name": [{"family": "Doe"}]}));
+    assert_eq!(invariant_issues(UsCorePatient::new(named).validate()), []);
+
+    let observation = |json: Value| match serde_json::from_value::<Resource>(json).unwrap() {
+        Resource::Observation(o) => *o,
+        other => panic!("expected an Observation, got {}", other.resource_type()),
+    };
+    // vs-1: effective[x] as a dateTime has at least a day; vs-2: no component, no member,
+    // then a value or a data absent reason; vs-3 on each component likewise.
+    let bare = observation(json!({
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"text": "BP"},
+        "effectiveDateTime": "2020"
+    }));
+    let mut found = invariant_issues(UsCoreBloodPressure::new(bare).validate());
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (
+                "vs-1".to_owned(),
+                "Observation.effectiveDateTime".to_owned(),
+                Severity::Error
+            ),
+            ("vs-2".to_owned(), "Observation".to_owned(), Severity::Error),
+        ]
+    );
+    let with_components = observation(json!({
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"text": "BP"},
+        "effectiveDateTime": "2020-03-04",
+        "component": [
+            {"code": {"text": "systolic"}, "valueQuantity": {"value": 120}},
+            {"code": {"text": "diastolic"}}
+        ]
+    }));
+    assert_eq!(
+        invariant_issues(UsCoreBloodPressure::new(with_components).validate()),
+        [(
+            "vs-3".to_owned(),
+            "Observation.component[1]".to_owned(),
+            Severity::Error
+        )]
     );
 }

@@ -34,6 +34,7 @@ pub struct GeneratedFile {
 pub fn emit(space: &TypeSpace) -> Result<Vec<GeneratedFile>> {
     let mut files = Vec::new();
     let header = header(&space.package);
+    let types = crate::fhirpath::Types::new(space);
     for (folder, defs) in [
         ("datatypes", &space.datatypes),
         ("resources", &space.resources),
@@ -46,7 +47,7 @@ pub fn emit(space: &TypeSpace) -> Result<Vec<GeneratedFile>> {
             files.push(file(
                 &header,
                 &format!("{folder}/{module}.rs"),
-                definition_file(def),
+                definition_file(def, &types),
                 &module,
             )?);
             mods.push(types::ident(&module));
@@ -130,14 +131,14 @@ pub fn macro_files(space: &TypeSpace) -> Result<Vec<GeneratedFile>> {
 }
 
 /// One definition's file: structs, their JSON impls and the choice enums they use.
-pub fn definition_file(def: &TypeDef) -> TokenStream {
+pub fn definition_file(def: &TypeDef, types: &crate::fhirpath::Types<'_>) -> TokenStream {
     let mut items = Vec::new();
     for (i, s) in def.structs.iter().enumerate() {
         items.push(structs::struct_def(def, s, i == 0));
         items.push(decode::decode_impl(def, s, i == 0));
         items.push(encode::serialize_impl(def, s, i == 0));
         items.push(walk::walk_impl(def, s, i == 0));
-        items.push(validate::validate_impl(def, s, i == 0));
+        items.push(validate::validate_impl(def, s, i == 0, types));
         items.push(builders::builders_impl(def, s));
         items.push(reflect::reflect_impl(def, s, i == 0));
         for f in &s.fields {

@@ -88,7 +88,7 @@ pub fn resource_enum(resources: &[TypeDef]) -> TokenStream {
         impl crate::validate::Validate for Resource {
             const IS_RESOURCE: bool = true;
             #[allow(unused_variables)]
-            fn validate(&self, v: &mut crate::validate::Validator) {
+            fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
                 match *self { #(#cfgs Resource::#names(ref r) => r.validate(v),)* }
             }
         }

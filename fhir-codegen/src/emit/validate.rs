@@ -3,11 +3,12 @@
 
 use super::builders::reference_targets;
 use super::types::ident;
+use crate::fhirpath::{Check, Types};
 use crate::ir::{Choice, DefKind, FieldKind, Invariant, Severity, Struct, TypeDef, ValueType};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-pub fn validate_impl(def: &TypeDef, s: &Struct, is_root: bool) -> TokenStream {
+pub fn validate_impl(def: &TypeDef, s: &Struct, is_root: bool, types: &Types<'_>) -> TokenStream {
     let name = ident(&s.name);
     let steps = s.fields.iter().map(|f| {
         let field = ident(&f.rust_name);
@@ -37,14 +38,63 @@ pub fn validate_impl(def: &TypeDef, s: &Struct, is_root: bool) -> TokenStream {
         )
     });
     let invariants = invariants_const(s);
+    let checks = s
+        .all_invariants()
+        .enumerate()
+        .map(|(i, (element, invariant))| {
+            let check = crate::fhirpath::check(types, def, s, element, invariant);
+            invariant_check(s, i, element, check)
+        });
+    // `%resource` and `%rootResource` of interpreted constraints inside.
+    let (enter, leave) = if is_resource {
+        (
+            quote!(#[cfg(feature = "fhirpath")] v.enter_resource(self);),
+            quote!(#[cfg(feature = "fhirpath")] v.leave_resource();),
+        )
+    } else {
+        (quote!(), quote!())
+    };
     quote! {
         impl crate::validate::Validate for #name {
             #resource
             #invariants
-            fn validate(&self, v: &mut crate::validate::Validator) {
+            fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+                #enter
                 #(#steps)*
                 #rules
+                #(#checks)*
+                #leave
             }
+        }
+    }
+}
+
+/// The statement that checks constraint `index` of `INVARIANTS` on `self`, or on each item
+/// of the field `element`.
+fn invariant_check(s: &Struct, index: usize, element: Option<&str>, check: Check) -> TokenStream {
+    let index = Literal::usize_unsuffixed(index);
+    let invariant = quote!(&Self::INVARIANTS[#index]);
+    let (body, engine) = match check {
+        Check::Compiled(holds) => (quote!(v.invariant(#invariant, #holds);), false),
+        Check::Mixed(holds) => (quote!(v.invariant(#invariant, #holds);), true),
+        Check::Interpreted(_) => (quote!(v.interpret_invariant(#invariant, this);), true),
+    };
+    let cfg = engine.then(|| quote!(#[cfg(feature = "fhirpath")]));
+    match element {
+        None => quote!(#cfg { let this = self; #body }),
+        Some(name) => {
+            let field = s
+                .fields
+                .iter()
+                .find(|f| f.json_name == name)
+                .expect("a field's constraint names the field");
+            let rust = ident(&field.rust_name);
+            // A choice's value is the context, at its typed name (`probabilityRange`).
+            let each = match (&field.kind, engine) {
+                (FieldKind::Choice(_), true) => quote!(each_choice),
+                _ => quote!(each),
+            };
+            quote!(#cfg v.#each(#name, &self.#rust, |v, this| { #body });)
         }
     }
 }
@@ -63,7 +113,7 @@ pub fn choice_validate_impl(choice: &Choice, json_base: &str) -> TokenStream {
     });
     quote! {
         impl crate::validate::Validate for #name {
-            fn validate(&self, v: &mut crate::validate::Validator) {
+            fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
                 match self { #(#arms)* }
             }
         }
@@ -84,7 +134,7 @@ fn invariants_const(s: &Struct) -> Option<TokenStream> {
     })
 }
 
-fn invariant(element: Option<&str>, i: &Invariant) -> TokenStream {
+pub(crate) fn invariant(element: Option<&str>, i: &Invariant) -> TokenStream {
     let Invariant {
         key,
         human,

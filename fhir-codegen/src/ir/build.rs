@@ -162,37 +162,9 @@ impl DefBuilder<'_> {
         })
     }
 
-    /// The element's FHIRPath constraints, except those the runtime checks natively with the
-    /// same keys: ele-1 (every element has a value or children), ext-1 (an extension has a
-    /// value or sub-extensions, not both) and the Bundle's bdl-*.
     fn invariants(&self, element: &ElementDefinition) -> Result<Vec<Invariant>> {
-        const NATIVE: [&str; 2] = ["ele-1", "ext-1"];
-        let mut out = Vec::new();
-        for c in &element.constraint {
-            if NATIVE.contains(&c.key.as_str()) || c.key.starts_with("bdl-") {
-                continue;
-            }
-            let severity = match c.severity.as_str() {
-                "error" => Severity::Error,
-                "warning" => Severity::Warning,
-                other => {
-                    return Err(self.error(
-                        &element.path,
-                        format!("constraint {}: unknown severity {other:?}", c.key),
-                    ))
-                }
-            };
-            let Some(expression) = &c.expression else {
-                continue;
-            };
-            out.push(Invariant {
-                key: c.key.clone(),
-                severity,
-                human: c.human.clone(),
-                expression: expression.clone(),
-            });
-        }
-        Ok(out)
+        super::invariants::from_constraints(&element.constraint)
+            .map_err(|message| self.error(&element.path, message))
     }
 
     fn is_nested_struct(&self, element: &ElementDefinition) -> bool {

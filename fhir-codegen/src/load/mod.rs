@@ -10,7 +10,7 @@ mod terminology;
 
 pub use package::{load_extra_package, ExtraPackage};
 pub use profile::{ProfileDefinition, ProfileElement};
-pub use structure_definition::{ElementDefinition, StructureDefinition};
+pub use structure_definition::{Constraint, ElementDefinition, StructureDefinition};
 pub use terminology::{CodeSystem, Concept, ValueSet};
 
 use crate::error::{Error, Result};

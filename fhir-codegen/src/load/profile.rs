@@ -2,7 +2,7 @@
 //! definitions): what the core types leave out, namely element ids, slicing, type profiles and
 //! `fixed[x]` / `pattern[x]` values.
 
-use super::structure_definition::{Binding, Extension};
+use super::structure_definition::{Binding, Constraint, Extension};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -53,6 +53,8 @@ pub struct ProfileElement {
     pub types: Vec<ProfileType>,
     pub binding: Option<Binding>,
     pub slicing: Option<Slicing>,
+    #[serde(default)]
+    pub constraint: Vec<Constraint>,
     /// Everything else; `fixed[x]` and `pattern[x]` are read from here.
     #[serde(flatten)]
     pub rest: BTreeMap<String, Value>,

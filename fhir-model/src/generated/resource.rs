@@ -2280,7 +2280,7 @@ impl Resource {
 impl crate::validate::Validate for Resource {
     const IS_RESOURCE: bool = true;
     #[allow(unused_variables)]
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match *self {
             #[cfg(feature = "account")]
             Resource::Account(ref r) => r.validate(v),

@@ -17,6 +17,18 @@ pub struct ProfileMeta {
     pub slices: &'static [SliceMeta],
     /// What the profile adds to its base type, checked by [`super::validate`].
     pub rules: &'static [Rule],
+    /// The profile's own FHIRPath constraints (US Core's us-core-6), checked by
+    /// [`super::check_constraints`] with the `fhirpath` feature.
+    pub constraints: &'static [ProfileConstraint],
+}
+
+/// A FHIRPath constraint of a profile, on every instance of an element.
+#[derive(Debug)]
+pub struct ProfileConstraint {
+    /// Element id without slices (`Observation.component`, `Patient`).
+    pub id: &'static str,
+    /// The constraint.
+    pub invariant: crate::validate::Invariant,
 }
 
 impl ProfileMeta {

@@ -7,8 +7,12 @@
 //! and the [`extension`] helpers that read and write extensions losslessly.
 
 mod check;
+#[cfg(feature = "fhirpath")]
+mod constraints;
 pub mod extension;
 mod meta;
 
 pub use check::{validate, validate_json};
-pub use meta::{Check, ElementMeta, ProfileMeta, Rule, SliceMeta};
+#[cfg(feature = "fhirpath")]
+pub use constraints::check_constraints;
+pub use meta::{Check, ElementMeta, ProfileConstraint, ProfileMeta, Rule, SliceMeta};

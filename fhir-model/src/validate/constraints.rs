@@ -1,155 +1,133 @@
-//! Evaluating the definitions' FHIRPath constraints ([`super::Validate::INVARIANTS`]) on a
-//! resource, through the FHIRPath engine: each element that carries constraints is the
-//! context of its own, with `%resource` the resource holding it and `%rootResource` its
-//! container (the resource itself unless it is contained).
+//! The constraints (or operands of them) that the generator could not translate to Rust,
+//! evaluated by the FHIRPath engine during the validator's walk: the element is `%context`,
+//! `%resource` the resource holding it and `%rootResource` that resource's container (itself
+//! unless it is contained).
 
-use super::{Invariant, Issue, IssueCode, Severity};
-use crate::fhirpath::{Card, Context, Expression, Item, Nodes, Reflect};
+use super::{Invariant, Issue, Validator};
+use crate::fhirpath::{Choice, Context, Expression, Reflect};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, RwLock};
 
-/// Every expression parsed once per process, by its text.
+/// Every expression parsed once per process. Keyed by the address of the generated
+/// `&'static str`, which is stable and cheap to hash (the texts run to 500 bytes).
 type Parsed = Result<Arc<Expression>, String>;
-static PARSED: LazyLock<RwLock<HashMap<&'static str, Parsed>>> =
+static PARSED: LazyLock<RwLock<HashMap<usize, Parsed>>> =
     LazyLock::new(|| RwLock::new(HashMap::new()));
 
 fn parsed(expression: &'static str) -> Parsed {
-    if let Some(found) = PARSED.read().ok().and_then(|m| m.get(expression).cloned()) {
+    let key = expression.as_ptr() as usize;
+    if let Some(found) = PARSED.read().ok().and_then(|m| m.get(&key).cloned()) {
         return found;
     }
     let made = Expression::parse(expression)
         .map(Arc::new)
         .map_err(|e| e.to_string());
     if let Ok(mut map) = PARSED.write() {
-        map.insert(expression, made.clone());
+        map.insert(key, made.clone());
     }
     made
 }
 
-/// The issues of every constraint that fails in `resource`, with zero-based element paths
-/// (`Patient.contact[0]`, `Bundle.entry[2].resource.period`).
-pub fn check(resource: &crate::Resource) -> Vec<Issue> {
-    let node = resource.as_reflect();
-    let mut walk = Walk {
-        path: resource.resource_type().to_owned(),
-        issues: Vec::new(),
-    };
-    walk.node(node, node, node, None);
-    walk.issues
+/// The resources the validator is inside, innermost last, and the first error an
+/// interpreted operand met since the last constraint was reported.
+#[derive(Default)]
+pub(super) struct Resources<'a> {
+    stack: Vec<Holders<'a>>,
+    error: RefCell<Option<String>>,
 }
 
-struct Walk {
-    path: String,
-    issues: Vec<Issue>,
-}
-
-/// The resources an element is evaluated against.
 #[derive(Clone, Copy)]
 struct Holders<'a> {
     resource: &'a dyn Reflect,
     root: &'a dyn Reflect,
 }
 
-impl Walk {
-    /// Checks `node`'s own constraints (and, with `element`, those its parent puts on the
-    /// field holding it), then walks its children.
-    fn node<'a>(
-        &mut self,
-        node: &'a dyn Reflect,
-        resource: &'a dyn Reflect,
-        root: &'a dyn Reflect,
-        from_parent: Option<&[&'static Invariant]>,
-    ) {
-        let holders = Holders { resource, root };
-        for invariant in from_parent.into_iter().flatten() {
-            self.evaluate(invariant, node, holders);
-        }
-        let own = node.invariants();
-        for invariant in own.iter().filter(|i| i.element.is_none()) {
-            self.evaluate(invariant, node, holders);
-        }
-        for (index, &(name, card)) in node.elements().iter().enumerate() {
-            let mut children = Nodes::new();
-            node.child_at(index, &mut children);
-            if children.items.is_empty() {
-                continue;
-            }
-            let on_field: Vec<&'static Invariant> =
-                own.iter().filter(|i| i.element == Some(name)).collect();
-            let len = self.path.len();
-            for (i, item) in children.items.iter().enumerate() {
-                let Item::Node(child) = item else {
-                    continue;
-                };
-                self.path.push('.');
-                self.path.push_str(name);
-                match card {
-                    Card::Many => crate::visit::push_index(&mut self.path, i),
-                    Card::Choice => push_type_suffix(&mut self.path, child.fhir_type()),
-                    Card::One => {}
-                }
-                // A resource inside a resource: contained ones keep their container as
-                // %rootResource; Bundle entries and Parameters values are their own root.
-                let (child_resource, child_root) =
-                    if crate::Resource::type_name(child.fhir_type()).is_some() {
-                        if name == "contained" {
-                            (*child, resource)
-                        } else {
-                            (*child, *child)
-                        }
-                    } else {
-                        (resource, root)
-                    };
-                self.node(*child, child_resource, child_root, Some(&on_field));
-                self.path.truncate(len);
-            }
-        }
-    }
-
-    fn evaluate(
-        &mut self,
-        invariant: &'static Invariant,
-        node: &dyn Reflect,
-        holders: Holders<'_>,
-    ) {
-        let outcome = parsed(invariant.expression).and_then(|expression| {
-            let context = Context::new(node)
-                .resource(holders.resource)
-                .root_resource(holders.root)
-                .lenient();
-            expression
-                .evaluate_bool_with(&context)
-                .map_err(|e| e.to_string())
-        });
-        match outcome {
-            Ok(Some(false)) => self.issues.push(Issue {
-                severity: invariant.severity,
-                ..Issue::error(
-                    IssueCode::Invariant,
-                    self.path.clone(),
-                    format!("{}: {}", invariant.key, invariant.human),
-                )
-            }),
-            Ok(_) => {}
-            // The expression could not be evaluated here: say so, without failing the
-            // resource for what may be the engine's limit.
-            Err(e) => self.issues.push(Issue {
-                severity: Severity::Warning,
-                ..Issue::error(
-                    IssueCode::Invariant,
-                    self.path.clone(),
-                    format!("{}: not evaluated ({e})", invariant.key),
-                )
-            }),
-        }
+impl Resources<'_> {
+    pub(super) fn take_error(&mut self) -> Option<String> {
+        self.error.get_mut().take()
     }
 }
 
-/// `Quantity` after `value` for `valueQuantity`, `DateTime` for a `dateTime`.
-fn push_type_suffix(path: &mut String, fhir_type: &str) {
-    let mut chars = fhir_type.chars();
-    if let Some(first) = chars.next() {
-        path.push(first.to_ascii_uppercase());
-        path.push_str(chars.as_str());
+impl<'a> Validator<'a> {
+    /// Entering a resource: it is `%resource` inside; `%rootResource` too, unless it is
+    /// contained, where its container stays the root.
+    pub fn enter_resource(&mut self, resource: &'a dyn Reflect) {
+        let contained = self
+            .path
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| last.starts_with("contained["));
+        let root = match self.resources.stack.last() {
+            Some(outer) if contained => outer.resource,
+            _ => resource,
+        };
+        self.resources.stack.push(Holders { resource, root });
+    }
+
+    /// Leaving the resource entered last.
+    pub fn leave_resource(&mut self) {
+        self.resources.stack.pop();
+    }
+
+    fn context<'n>(&self, node: &'n dyn Reflect) -> Context<'n>
+    where
+        'a: 'n,
+    {
+        let context = Context::new(node).lenient();
+        match self.resources.stack.last() {
+            Some(h) => context.resource(h.resource).root_resource(h.root),
+            None => context,
+        }
+    }
+
+    /// A whole constraint evaluated by the engine on `node`.
+    pub fn interpret_invariant(&mut self, invariant: &'static Invariant, node: &dyn Reflect) {
+        let outcome = parsed(invariant.expression).and_then(|expression| {
+            expression
+                .evaluate_bool_with(&self.context(node))
+                .map_err(|e| e.to_string())
+        });
+        match outcome {
+            Ok(holds) => self.invariant(invariant, holds),
+            Err(e) => self.not_evaluated(invariant, &e),
+        }
+    }
+
+    /// One boolean operand of a translated constraint, evaluated by the engine on `node`;
+    /// an error is kept and reported with the constraint.
+    pub fn interpret(&self, expression: &'static str, node: &dyn Reflect) -> Option<bool> {
+        let outcome = parsed(expression).and_then(|e| {
+            e.evaluate_bool_with(&self.context(node))
+                .map_err(|e| e.to_string())
+        });
+        outcome.unwrap_or_else(|e| {
+            self.resources.error.borrow_mut().get_or_insert(e);
+            None
+        })
+    }
+
+    /// Checks constraints on the value of a choice field, at its typed name
+    /// (`probabilityRange`).
+    pub fn each_choice<T: Choice>(
+        &mut self,
+        name: &str,
+        value: &'a Option<T>,
+        check: impl FnOnce(&mut Self, &'a dyn Reflect),
+    ) {
+        if let Some(choice) = value {
+            let node = choice.value();
+            let len = self.path.len();
+            self.path.push('.');
+            self.path.push_str(name);
+            crate::visit::push_type_suffix(&mut self.path, node.fhir_type());
+            check(self, node);
+            self.path.truncate(len);
+        }
+    }
+
+    pub(super) fn not_evaluated(&mut self, invariant: &Invariant, error: &str) {
+        self.issues
+            .push(Issue::not_evaluated(invariant, self.path.clone(), error));
     }
 }

@@ -79,6 +79,30 @@ impl Issue {
 }
 
 impl Issue {
+    /// A failed FHIRPath constraint: its severity, its key first in the message.
+    pub fn invariant(invariant: &super::Invariant, path: String) -> Self {
+        Issue {
+            severity: invariant.severity,
+            ..Issue::error(
+                IssueCode::Invariant,
+                path,
+                format!("{}: {}", invariant.key, invariant.human),
+            )
+        }
+    }
+
+    /// A constraint the engine could not evaluate here: a warning, not a failure of the
+    /// resource for what may be the engine's limit.
+    pub fn not_evaluated(invariant: &super::Invariant, path: String, error: &str) -> Self {
+        Issue::warning(
+            IssueCode::Invariant,
+            path,
+            format!("{}: not evaluated ({error})", invariant.key),
+        )
+    }
+}
+
+impl Issue {
     /// A warning issue without a position: valid, but questionable (a best practice unmet).
     pub fn warning(code: IssueCode, path: String, message: String) -> Self {
         Issue {

@@ -1,7 +1,8 @@
 //! Validation of a resource beyond what its types guarantee: cardinality (min), reference
 //! targets, ele-1 (every element has a value or children), ext-1 (an extension has a value or
-//! nested extensions, not both), the Bundle invariants and, with the `fhirpath` feature, the
-//! FHIRPath constraints of the definitions. Primitive formats and required
+//! nested extensions, not both), the Bundle invariants and the FHIRPath constraints of the
+//! definitions: those the generator translated to Rust always, the rest (and the operands it
+//! could not translate) with the `fhirpath` feature's engine. Primitive formats and required
 //! bindings are guaranteed by the types (`Date`, code enums), except where lenient reading kept
 //! an invalid value as text, which is reported here too.
 
@@ -11,9 +12,9 @@ mod invariant;
 mod issue;
 #[cfg(feature = "operation_outcome")]
 mod outcome;
+#[doc(hidden)]
+pub mod rules;
 
-#[cfg(feature = "fhirpath")]
-pub use constraints::check as check_invariants;
 pub use invariant::Invariant;
 pub use issue::{Issue, IssueCode, Severity};
 #[cfg(feature = "operation_outcome")]
@@ -32,35 +33,27 @@ pub trait Validate {
     /// natively.
     const INVARIANTS: &'static [Invariant] = &[];
     /// Reports what is wrong inside `self` to the validator.
-    fn validate(&self, v: &mut Validator);
+    fn validate<'a>(&'a self, v: &mut Validator<'a>);
 }
 
 /// Validates a resource and returns every issue found, paths starting at its type.
 pub fn validate_resource(resource: &Resource) -> Vec<Issue> {
     let mut v = Validator::new(resource.resource_type());
     resource.validate(&mut v);
-    // The definitions' FHIRPath constraints (dom-6 among them) need the engine.
-    #[cfg(feature = "fhirpath")]
-    v.issues.extend(constraints::check(resource));
-    // Without it, dom-6 (best practice, a warning) natively: a DomainResource should have
-    // a narrative.
-    #[cfg(not(feature = "fhirpath"))]
-    if let Some(None) = resource.narrative() {
-        v.issues.push(Issue::warning(
-            IssueCode::Invariant,
-            resource.resource_type().to_owned(),
-            "dom-6: A resource should have narrative for robust management".to_owned(),
-        ));
-    }
     v.issues
 }
 
 /// Validation state: the current path and what has been found.
-pub struct Validator {
+pub struct Validator<'a> {
     path: String,
     issues: Vec<Issue>,
     /// Whether the element being checked has a value or a child (ele-1).
     has_content: bool,
+    /// The resources around the element being checked, for interpreted constraints.
+    #[cfg(feature = "fhirpath")]
+    resources: constraints::Resources<'a>,
+    #[cfg(not(feature = "fhirpath"))]
+    resources: std::marker::PhantomData<&'a ()>,
 }
 
 /// A value that holds zero or more items of an element (`Option`, `Vec`, `Box`).
@@ -68,14 +61,14 @@ pub trait Items {
     /// The item type.
     type Item: ?Sized;
     /// Calls `f` with each item and its index (`None` for a single value).
-    fn each(&self, f: impl FnMut(Option<usize>, &Self::Item));
+    fn each<'s>(&'s self, f: impl FnMut(Option<usize>, &'s Self::Item));
     /// How many items there are.
     fn count(&self) -> usize;
 }
 
 impl<T> Items for Option<T> {
     type Item = T;
-    fn each(&self, mut f: impl FnMut(Option<usize>, &T)) {
+    fn each<'s>(&'s self, mut f: impl FnMut(Option<usize>, &'s T)) {
         if let Some(x) = self {
             f(None, x);
         }
@@ -87,7 +80,7 @@ impl<T> Items for Option<T> {
 
 impl<T> Items for Vec<T> {
     type Item = T;
-    fn each(&self, mut f: impl FnMut(Option<usize>, &T)) {
+    fn each<'s>(&'s self, mut f: impl FnMut(Option<usize>, &'s T)) {
         for (i, x) in self.iter().enumerate() {
             f(Some(i), x);
         }
@@ -99,13 +92,13 @@ impl<T> Items for Vec<T> {
 
 impl<T: Validate + ?Sized> Validate for Box<T> {
     const IS_RESOURCE: bool = T::IS_RESOURCE;
-    fn validate(&self, v: &mut Validator) {
+    fn validate<'a>(&'a self, v: &mut Validator<'a>) {
         (**self).validate(v);
     }
 }
 
 impl<T> Validate for Primitive<T> {
-    fn validate(&self, v: &mut Validator) {
+    fn validate<'a>(&'a self, v: &mut Validator<'a>) {
         if self.value.is_some() {
             v.has_content = true;
         }
@@ -131,13 +124,14 @@ impl<T> Validate for Primitive<T> {
     }
 }
 
-impl Validator {
+impl<'a> Validator<'a> {
     /// A validator whose paths start at `root` (a type name).
     pub fn new(root: &str) -> Self {
         Validator {
             path: root.to_owned(),
             issues: Vec::new(),
             has_content: false,
+            resources: Default::default(),
         }
     }
 
@@ -181,7 +175,7 @@ impl Validator {
     }
 
     /// One item of an element: checked for ele-1 unless it is a resource.
-    fn item<T: Validate + ?Sized>(&mut self, item: &T) {
+    fn item<T: Validate + ?Sized>(&mut self, item: &'a T) {
         let outer = std::mem::replace(&mut self.has_content, false);
         item.validate(self);
         if !self.has_content && !T::IS_RESOURCE {
@@ -194,7 +188,7 @@ impl Validator {
     }
 
     /// A complex, backbone, resource or primitive element with minimum cardinality `min`.
-    pub fn field<C: Items>(&mut self, name: &str, value: &C, min: usize)
+    pub fn field<C: Items>(&mut self, name: &str, value: &'a C, min: usize)
     where
         C::Item: Validate,
     {
@@ -211,7 +205,7 @@ impl Validator {
     pub fn refs<C: Items<Item = R>, R: AsReference + Validate>(
         &mut self,
         name: &str,
-        value: &C,
+        value: &'a C,
         min: usize,
         targets: &[&str],
     ) {
@@ -225,7 +219,7 @@ impl Validator {
     }
 
     /// A choice element: at most one variant by construction; its enum names the variant.
-    pub fn choice<T: Validate>(&mut self, name: &str, value: &Option<T>, min: usize) {
+    pub fn choice<T: Validate>(&mut self, name: &str, value: &'a Option<T>, min: usize) {
         if value.is_some() {
             self.has_content = true;
         } else if min > 0 {
@@ -242,12 +236,12 @@ impl Validator {
     }
 
     /// The variant present in a choice, under its JSON name (`valueQuantity`).
-    pub fn variant<T: Validate + ?Sized>(&mut self, json_name: &str, value: &T) {
+    pub fn variant<T: Validate + ?Sized>(&mut self, json_name: &str, value: &'a T) {
         self.at(json_name, None, |v| v.item(value));
     }
 
     /// A Reference variant of a choice.
-    pub fn variant_ref(&mut self, json_name: &str, value: &Reference, targets: &[&str]) {
+    pub fn variant_ref(&mut self, json_name: &str, value: &'a Reference, targets: &[&str]) {
         self.at(json_name, None, |v| {
             v.check_target(value, targets);
             v.item(value);
@@ -273,6 +267,29 @@ impl Validator {
             }
             None => {}
         }
+    }
+
+    /// Reports `invariant` when it evaluated to false (a translated constraint's result).
+    pub fn invariant(&mut self, invariant: &'static Invariant, holds: Option<bool>) {
+        #[cfg(feature = "fhirpath")]
+        if let Some(error) = self.resources.take_error() {
+            self.not_evaluated(invariant, &error);
+            return;
+        }
+        if holds == Some(false) {
+            self.issues
+                .push(Issue::invariant(invariant, self.path.clone()));
+        }
+    }
+
+    /// Checks constraints on each item of a field, at the item's path.
+    pub fn each<C: Items>(
+        &mut self,
+        name: &str,
+        value: &'a C,
+        mut check: impl FnMut(&mut Self, &'a C::Item),
+    ) {
+        value.each(|i, item| self.at(name, i, |v| check(v, item)));
     }
 
     /// ext-1: an extension has nested extensions or a value, not both (and not neither).

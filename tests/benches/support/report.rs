@@ -190,6 +190,18 @@ fn throughput_table(corpus: &Corpus, settings: &Settings) {
             println!("target {name}: {ratio:.2}× ({verdict})");
         }
     }
+    if let (Some(decode), Some(validate)) = (
+        at(Workload::ExamplesDecode, Reader::Ours),
+        at(Workload::ExamplesDecodeValidate, Reader::Ours),
+    ) {
+        // Issue #13: validation with every constraint of the definitions at no less than
+        // half the throughput of decode alone.
+        let ratio = validate / decode;
+        let verdict = if ratio >= 0.5 { "met" } else { "NOT met" };
+        println!(
+            "target decode + validate with all invariants ≥ 0.5× decode: {ratio:.2}× ({verdict})"
+        );
+    }
     if let (Some(decode), Some(resolve)) = (
         at(Workload::BundleDecode, Reader::Ours),
         at(Workload::BundleResolve, Reader::Ours),

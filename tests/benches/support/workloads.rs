@@ -231,7 +231,7 @@ impl Workload {
     pub fn label(self) -> &'static str {
         match self {
             Workload::ExamplesDecode => "examples: decode",
-            Workload::ExamplesDecodeValidate => "examples: decode + validate",
+            Workload::ExamplesDecodeValidate => "examples: decode + validate with all invariants",
             Workload::ExamplesEncode => "examples: encode",
             Workload::ExamplesRoundTrip => "examples: decode + encode",
             Workload::NdjsonDecode => "NDJSON: stream decode",

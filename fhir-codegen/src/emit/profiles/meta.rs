@@ -38,11 +38,17 @@ pub fn table(common: &Common) -> TokenStream {
         };
         quote!(Rule { id: #rid, check: #check })
     });
+    let constraints = common.meta.constraints.iter().map(|(cid, invariant)| {
+        let invariant = crate::emit::validate::invariant(None, invariant);
+        quote!(crate::profile::ProfileConstraint { id: #cid, invariant: #invariant })
+    });
     let doc = format!(
-        " The table of `{id}`: its {} elements with cardinality and types, {} slices and {} rules.",
+        " The table of `{id}`: its {} elements with cardinality and types, {} slices, {} rules \
+         and {} constraints.",
         common.meta.elements.len(),
         common.meta.slices.len(),
-        common.meta.rules.len()
+        common.meta.rules.len(),
+        common.meta.constraints.len()
     );
     quote! {
         #[doc = #doc]
@@ -53,6 +59,7 @@ pub fn table(common: &Common) -> TokenStream {
             elements: &[#(#elements),*],
             slices: &[#(#slices),*],
             rules: &[#(#rules),*],
+            constraints: &[#(#constraints),*],
         };
     }
 }

@@ -22,6 +22,18 @@ pub fn profile_view(def: &ProfileDef) -> TokenStream {
     ));
     let doc = docs::attrs(&doc);
     let accessors = def.extension_slices.iter().filter_map(slice_accessors);
+    // The profile's own FHIRPath constraints need the engine.
+    let validate = if c.meta.constraints.is_empty() {
+        quote!(crate::profile::validate(&self.resource, &#table))
+    } else {
+        quote! {
+            #[allow(unused_mut)]
+            let mut issues = crate::profile::validate(&self.resource, &#table);
+            #[cfg(feature = "fhirpath")]
+            issues.extend(crate::profile::check_constraints(&self.resource, &#table));
+            issues
+        }
+    };
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq)]
@@ -44,10 +56,10 @@ pub fn profile_view(def: &ProfileDef) -> TokenStream {
             }
 
             /// What the profile requires beyond the base type (cardinality, fixed and pattern
-            /// values, required bindings, extension slices); combine with
+            /// values, required bindings, extension slices, its own constraints); combine with
             /// [`crate::validate::validate_resource`] for the base rules.
             pub fn validate(&self) -> Vec<crate::validate::Issue> {
-                crate::profile::validate(&self.resource, &#table)
+                #validate
             }
 
             #(#accessors)*

@@ -108,6 +108,8 @@ pub struct MetaTable {
     pub elements: Vec<ElementRow>,
     pub slices: Vec<SliceRow>,
     pub rules: Vec<RuleRow>,
+    /// The definition's own FHIRPath constraints (not those of the base type), by element id.
+    pub constraints: Vec<(String, crate::ir::Invariant)>,
 }
 
 #[derive(Debug)]

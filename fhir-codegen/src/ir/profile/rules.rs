@@ -5,6 +5,8 @@
 use super::{ElementRow, MetaTable, RuleCheck, RuleRow, SliceRow};
 use crate::error::{Error, Result};
 use crate::ir::bindings::value_set_codes;
+use crate::ir::invariants::from_constraints;
+use crate::ir::Invariant;
 use crate::load::{
     ElementDefinition, Package, ProfileDefinition, ProfileElement, StructureDefinition,
 };
@@ -41,6 +43,7 @@ pub fn meta_table(cx: &Context, sd: &ProfileDefinition) -> Result<MetaTable> {
             }
         }
     }
+    table.constraints = own_constraints(cx, sd)?;
     for e in sd.elements().iter().skip(1) {
         if unresolved.iter().any(|u| is_within(e.id(), u)) {
             continue;
@@ -53,6 +56,40 @@ pub fn meta_table(cx: &Context, sd: &ProfileDefinition) -> Result<MetaTable> {
         }
     }
     Ok(table)
+}
+
+/// The constraints the definition adds to its base type's. Those on a slice are checked
+/// where the sliced element carries the same one (US Core's vs-3 on each component slice);
+/// any other is left out with a warning, since items are not sorted into slices at runtime.
+fn own_constraints(cx: &Context, sd: &ProfileDefinition) -> Result<Vec<(String, Invariant)>> {
+    let mut own = Vec::new();
+    for e in sd.elements() {
+        let base_keys: Vec<&str> = base_element(cx.core, sd, &e.path)
+            .map(|b| b.constraint.iter().map(|c| c.key.as_str()).collect())
+            .unwrap_or_default();
+        let invariants = from_constraints(&e.constraint).map_err(|m| cx.error(e, m))?;
+        for invariant in invariants {
+            if base_keys.contains(&invariant.key.as_str()) {
+                continue;
+            }
+            if e.id().contains(':') {
+                let covered = sd.element(&e.path).is_some_and(|unsliced| {
+                    unsliced.constraint.iter().any(|u| u.key == invariant.key)
+                });
+                if !covered {
+                    eprintln!(
+                        "fhir-codegen: {}: constraint {} on slice {} is not checked",
+                        sd.url,
+                        invariant.key,
+                        e.id()
+                    );
+                }
+                continue;
+            }
+            own.push((e.id().to_owned(), invariant));
+        }
+    }
+    Ok(own)
 }
 
 impl Context<'_> {

@@ -126,7 +126,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
         "htmlChecks" => {
             call.arity(0, 0)?;
             match focus.first().and_then(|i| i.str()) {
-                Some(html) => boolean(html_ok(html)),
+                Some(html) => boolean(crate::validate::rules::html_ok(html)),
                 None => Vec::new(),
             }
         }
@@ -292,57 +292,6 @@ fn resolve_in_bundle<'a>(
     _text: &str,
 ) -> Option<&'a dyn Reflect> {
     None
-}
-
-/// `htmlChecks()` (txt-1): no active content. Refuses `script`, `object`, `iframe` and other
-/// embedding or form elements, `on*` event attributes and `javascript:` URLs.
-pub fn html_ok(html: &str) -> bool {
-    const FORBIDDEN: &[&str] = &[
-        "script", "object", "applet", "embed", "iframe", "frame", "frameset", "form", "input",
-        "button", "select", "textarea", "base", "link", "meta", "style", "head", "body", "html",
-    ];
-    let lower = html.to_ascii_lowercase();
-    if lower.contains("javascript:") || lower.contains("vbscript:") {
-        return false;
-    }
-    let mut rest = lower.as_str();
-    while let Some(open) = rest.find('<') {
-        let tag_text = &rest[open + 1..];
-        let end = tag_text.find('>').unwrap_or(tag_text.len());
-        let tag = &tag_text[..end];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        if FORBIDDEN.contains(&name.as_str()) {
-            return false;
-        }
-        if tag
-            .split(|c: char| c.is_whitespace())
-            .skip(1)
-            .any(|attr| attr.starts_with("on") && attr.contains('='))
-        {
-            return false;
-        }
-        rest = &tag_text[end.min(tag_text.len())..];
-    }
-    has_content(html)
-}
-
-/// txt-2 (also `htmlChecks()`): some non-whitespace text, or an image, inside the div.
-fn has_content(html: &str) -> bool {
-    let mut in_tag = false;
-    let mut text = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag && !c.is_whitespace() => text = true,
-            _ => {}
-        }
-    }
-    text || html.to_ascii_lowercase().contains("<img")
 }
 
 /// `conformsTo(url)`: a core StructureDefinition URL checks the type; a profile of a

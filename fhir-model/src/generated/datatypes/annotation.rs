@@ -134,7 +134,7 @@ impl crate::visit::Walk for Annotation {
 }
 
 impl crate::validate::Validate for Annotation {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.choice("author", &self.author, 0);
@@ -231,7 +231,7 @@ impl crate::visit::Walk for AnnotationAuthor {
 }
 
 impl crate::validate::Validate for AnnotationAuthor {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Reference(x) => {
                 v.variant_ref(

@@ -169,7 +169,7 @@ impl crate::validate::Validate for Attachment {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("contentType", &self.content_type, 0);
@@ -180,6 +180,16 @@ impl crate::validate::Validate for Attachment {
         v.field("hash", &self.hash, 0);
         v.field("title", &self.title, 0);
         v.field("creation", &self.creation, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.data.iter()),
+                    || crate::validate::rules::exists(this.content_type.iter()),
+                ),
+            );
+        }
     }
 }
 

@@ -127,7 +127,7 @@ impl crate::visit::Walk for Coding {
 }
 
 impl crate::validate::Validate for Coding {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("system", &self.system, 0);

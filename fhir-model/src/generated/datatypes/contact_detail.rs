@@ -92,7 +92,7 @@ impl crate::visit::Walk for ContactDetail {
 }
 
 impl crate::validate::Validate for ContactDetail {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("name", &self.name, 0);

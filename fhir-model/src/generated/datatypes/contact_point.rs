@@ -134,7 +134,7 @@ impl crate::validate::Validate for ContactPoint {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("system", &self.system, 0);
@@ -142,6 +142,16 @@ impl crate::validate::Validate for ContactPoint {
         v.field("use", &self.use_, 0);
         v.field("rank", &self.rank, 0);
         v.field("period", &self.period, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.value.iter()),
+                    || crate::validate::rules::exists(this.system.iter()),
+                ),
+            );
+        }
     }
 }
 

@@ -143,7 +143,7 @@ impl crate::validate::Validate for Count {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("value", &self.value, 0);
@@ -151,6 +151,55 @@ impl crate::validate::Validate for Count {
         v.field("unit", &self.unit, 0);
         v.field("system", &self.system, 0);
         v.field("code", &self.code, 0);
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::and(
+                    crate::validate::rules::and(
+                        crate::validate::rules::and(
+                            crate::validate::rules::or(
+                                crate::validate::rules::exists(this.code.iter()),
+                                || crate::validate::rules::empty(this.value.iter()),
+                            ),
+                            || crate::validate::rules::or(
+                                crate::validate::rules::empty(this.system.iter()),
+                                || crate::validate::rules::text_eq(
+                                    this.system.iter(),
+                                    "http://unitsofmeasure.org",
+                                ),
+                            ),
+                        ),
+                        || crate::validate::rules::or(
+                            crate::validate::rules::empty(this.code.iter()),
+                            || crate::validate::rules::text_eq(this.code.iter(), "1"),
+                        ),
+                    ),
+                    || crate::validate::rules::or(
+                        crate::validate::rules::or(
+                            crate::validate::rules::empty(this.value.iter()),
+                            || crate::validate::rules::not(
+                                crate::validate::rules::has_value(this.value.iter()),
+                            ),
+                        ),
+                        || crate::validate::rules::not(
+                            v.interpret("value.toString().contains('.')", this),
+                        ),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.code.iter()),
+                    || crate::validate::rules::exists(this.system.iter()),
+                ),
+            );
+        }
     }
 }
 

@@ -179,7 +179,7 @@ impl crate::visit::Walk for DataRequirement {
 }
 
 impl crate::validate::Validate for DataRequirement {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("type", &self.type_, 1);
@@ -283,7 +283,7 @@ impl crate::visit::Walk for DataRequirementSubject {
 }
 
 impl crate::validate::Validate for DataRequirementSubject {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
@@ -419,13 +419,23 @@ impl crate::validate::Validate for DataRequirementCodeFilter {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("path", &self.path, 0);
         v.field("searchParam", &self.search_param, 0);
         v.field("valueSet", &self.value_set, 0);
         v.field("code", &self.code, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::xor(
+                    crate::validate::rules::exists(this.path.iter()),
+                    crate::validate::rules::exists(this.search_param.iter()),
+                ),
+            );
+        }
     }
 }
 
@@ -601,12 +611,22 @@ impl crate::validate::Validate for DataRequirementDateFilter {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("path", &self.path, 0);
         v.field("searchParam", &self.search_param, 0);
         v.choice("value", &self.value, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::xor(
+                    crate::validate::rules::exists(this.path.iter()),
+                    crate::validate::rules::exists(this.search_param.iter()),
+                ),
+            );
+        }
     }
 }
 
@@ -692,7 +712,7 @@ impl crate::visit::Walk for DataRequirementDateFilterValue {
 }
 
 impl crate::validate::Validate for DataRequirementDateFilterValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::DateTime(x) => v.variant("valueDateTime", x),
             Self::Period(x) => v.variant("valuePeriod", x),
@@ -813,7 +833,7 @@ impl crate::visit::Walk for DataRequirementSort {
 }
 
 impl crate::validate::Validate for DataRequirementSort {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("path", &self.path, 1);

@@ -280,7 +280,7 @@ impl crate::visit::Walk for Dosage {
 }
 
 impl crate::validate::Validate for Dosage {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -394,7 +394,7 @@ impl crate::visit::Walk for DosageAsNeeded {
 }
 
 impl crate::validate::Validate for DosageAsNeeded {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Boolean(x) => v.variant("asNeededBoolean", x),
             Self::CodeableConcept(x) => v.variant("asNeededCodeableConcept", x),
@@ -547,7 +547,7 @@ impl crate::visit::Walk for DosageDoseAndRate {
 }
 
 impl crate::validate::Validate for DosageDoseAndRate {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("type", &self.type_, 0);
@@ -626,7 +626,7 @@ impl crate::visit::Walk for DosageDoseAndRateDose {
 }
 
 impl crate::validate::Validate for DosageDoseAndRateDose {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Range(x) => v.variant("doseRange", x),
             Self::Quantity(x) => v.variant("doseQuantity", x),
@@ -697,7 +697,7 @@ impl crate::visit::Walk for DosageDoseAndRateRate {
 }
 
 impl crate::validate::Validate for DosageDoseAndRateRate {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Ratio(x) => v.variant("rateRatio", x),
             Self::Range(x) => v.variant("rateRange", x),

@@ -143,7 +143,7 @@ impl crate::validate::Validate for Duration {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("value", &self.value, 0);
@@ -151,6 +151,32 @@ impl crate::validate::Validate for Duration {
         v.field("unit", &self.unit, 0);
         v.field("system", &self.system, 0);
         v.field("code", &self.code, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::implies(
+                    crate::validate::rules::exists(this.code.iter()),
+                    || crate::validate::rules::and(
+                        crate::validate::rules::text_eq(
+                            this.system.iter(),
+                            "http://unitsofmeasure.org",
+                        ),
+                        || crate::validate::rules::exists(this.value.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.code.iter()),
+                    || crate::validate::rules::exists(this.system.iter()),
+                ),
+            );
+        }
     }
 }
 

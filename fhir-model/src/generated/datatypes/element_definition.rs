@@ -2791,7 +2791,7 @@ impl crate::validate::Validate for ElementDefinition {
             element: Some("max"),
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2829,6 +2829,201 @@ impl crate::validate::Validate for ElementDefinition {
         v.field("isSummary", &self.is_summary, 0);
         v.field("binding", &self.binding, 0);
         v.field("mapping", &self.mapping, 0);
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::or(
+                            crate::validate::rules::empty(this.min.iter()),
+                            || crate::validate::rules::empty(this.max.iter()),
+                        ),
+                        || crate::validate::rules::text_eq(this.max.iter(), "*"),
+                    ),
+                    || v.interpret("iif(max != '*', min <= max.toInteger())", this),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.content_reference.iter()),
+                    || crate::validate::rules::and(
+                        crate::validate::rules::and(
+                            crate::validate::rules::and(
+                                crate::validate::rules::and(
+                                    crate::validate::rules::and(
+                                        crate::validate::rules::and(
+                                            crate::validate::rules::and(
+                                                crate::validate::rules::and(
+                                                    crate::validate::rules::empty(this.type_.iter()),
+                                                    || crate::validate::rules::empty(this.default_value.iter()),
+                                                ),
+                                                || crate::validate::rules::empty(this.fixed.iter()),
+                                            ),
+                                            || crate::validate::rules::empty(this.pattern.iter()),
+                                        ),
+                                        || crate::validate::rules::empty(this.example.iter()),
+                                    ),
+                                    || crate::validate::rules::empty(this.min_value.iter()),
+                                ),
+                                || crate::validate::rules::empty(this.max_value.iter()),
+                            ),
+                            || crate::validate::rules::empty(this.max_length.iter()),
+                        ),
+                        || crate::validate::rules::empty(
+                            this.binding.iter().map(|b| &**b),
+                        ),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.fixed.iter()),
+                    || Some(crate::validate::rules::count(this.type_.iter()) <= 1i64),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.pattern.iter()),
+                    || Some(crate::validate::rules::count(this.type_.iter()) <= 1i64),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.pattern.iter()),
+                    || crate::validate::rules::empty(this.fixed.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[5],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::empty(this.binding.iter().map(|b| &**b)),
+                        || crate::validate::rules::empty(
+                            this.type_.iter().flat_map(|x1| x1.code.iter()),
+                        ),
+                    ),
+                    || {
+                        v
+                            .interpret(
+                                "type.select((code = 'code') or (code = 'Coding') or (code='CodeableConcept') or (code = 'Quantity') or (code = 'string') or (code = 'uri')).exists()",
+                                this,
+                            )
+                    },
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[6], this);
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[7], this);
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[8],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.default_value.iter()),
+                    || crate::validate::rules::empty(this.meaning_when_missing.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[9],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.slice_name.iter()),
+                    || {
+                        v
+                            .interpret(
+                                "sliceName.matches('^[a-zA-Z0-9\\\\/\\\\-_\\\\[\\\\]\\\\@]+$')",
+                                this,
+                            )
+                    },
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[10],
+                crate::validate::rules::implies(
+                    crate::validate::rules::and(
+                        crate::validate::rules::exists(this.is_modifier.iter()),
+                        || crate::validate::rules::single_bool(this.is_modifier.iter()),
+                    ),
+                    || crate::validate::rules::exists(this.is_modifier_reason.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[11], this);
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[12], this);
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[13],
+                crate::validate::rules::implies(
+                    crate::validate::rules::exists(this.slice_is_constraining.iter()),
+                    || crate::validate::rules::exists(this.slice_name.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        v.each(
+            "max",
+            &self.max,
+            |v, this| {
+                v.invariant(
+                    &Self::INVARIANTS[14],
+                    crate::validate::rules::or(
+                        crate::validate::rules::or(
+                            crate::validate::rules::empty(std::iter::once(this)),
+                            || crate::validate::rules::text_eq(
+                                std::iter::once(this),
+                                "*",
+                            ),
+                        ),
+                        || v.interpret("(toInteger() >= 0)", this),
+                    ),
+                );
+            },
+        );
     }
 }
 
@@ -3466,7 +3661,7 @@ impl crate::visit::Walk for ElementDefinitionDefaultValue {
 }
 
 impl crate::validate::Validate for ElementDefinitionDefaultValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Base64Binary(x) => v.variant("defaultValueBase64Binary", x),
             Self::Boolean(x) => v.variant("defaultValueBoolean", x),
@@ -4070,7 +4265,7 @@ impl crate::visit::Walk for ElementDefinitionFixed {
 }
 
 impl crate::validate::Validate for ElementDefinitionFixed {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Base64Binary(x) => v.variant("fixedBase64Binary", x),
             Self::Boolean(x) => v.variant("fixedBoolean", x),
@@ -4684,7 +4879,7 @@ impl crate::visit::Walk for ElementDefinitionPattern {
 }
 
 impl crate::validate::Validate for ElementDefinitionPattern {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Base64Binary(x) => v.variant("patternBase64Binary", x),
             Self::Boolean(x) => v.variant("patternBoolean", x),
@@ -4917,7 +5112,7 @@ impl crate::visit::Walk for ElementDefinitionMinValue {
 }
 
 impl crate::validate::Validate for ElementDefinitionMinValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Date(x) => v.variant("minValueDate", x),
             Self::DateTime(x) => v.variant("minValueDateTime", x),
@@ -5068,7 +5263,7 @@ impl crate::visit::Walk for ElementDefinitionMaxValue {
 }
 
 impl crate::validate::Validate for ElementDefinitionMaxValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Date(x) => v.variant("maxValueDate", x),
             Self::DateTime(x) => v.variant("maxValueDateTime", x),
@@ -5224,13 +5419,23 @@ impl crate::validate::Validate for ElementDefinitionSlicing {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("discriminator", &self.discriminator, 0);
         v.field("description", &self.description, 0);
         v.field("ordered", &self.ordered, 0);
         v.field("rules", &self.rules, 1);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::exists(this.discriminator.iter()),
+                    || crate::validate::rules::exists(this.description.iter()),
+                ),
+            );
+        }
     }
 }
 
@@ -5376,7 +5581,7 @@ impl crate::visit::Walk for ElementDefinitionSlicingDiscriminator {
 }
 
 impl crate::validate::Validate for ElementDefinitionSlicingDiscriminator {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("type", &self.type_, 1);
@@ -5537,7 +5742,7 @@ impl crate::visit::Walk for ElementDefinitionBase {
 }
 
 impl crate::validate::Validate for ElementDefinitionBase {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("path", &self.path, 1);
@@ -5740,7 +5945,7 @@ impl crate::validate::Validate for ElementDefinitionType {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("code", &self.code, 1);
@@ -5748,6 +5953,32 @@ impl crate::validate::Validate for ElementDefinitionType {
         v.field("targetProfile", &self.target_profile, 0);
         v.field("aggregation", &self.aggregation, 0);
         v.field("versioning", &self.versioning, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::empty(this.aggregation.iter()),
+                        || crate::validate::rules::text_eq(this.code.iter(), "Reference"),
+                    ),
+                    || crate::validate::rules::text_eq(this.code.iter(), "canonical"),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::text_eq(this.code.iter(), "Reference"),
+                        || crate::validate::rules::text_eq(this.code.iter(), "canonical"),
+                    ),
+                    || crate::validate::rules::empty(this.target_profile.iter()),
+                ),
+            );
+        }
     }
 }
 
@@ -6575,7 +6806,7 @@ impl crate::visit::Walk for ElementDefinitionExample {
 }
 
 impl crate::validate::Validate for ElementDefinitionExample {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("label", &self.label, 1);
@@ -7106,7 +7337,7 @@ impl crate::visit::Walk for ElementDefinitionExampleValue {
 }
 
 impl crate::validate::Validate for ElementDefinitionExampleValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Base64Binary(x) => v.variant("valueBase64Binary", x),
             Self::Boolean(x) => v.variant("valueBoolean", x),
@@ -7391,7 +7622,7 @@ impl crate::validate::Validate for ElementDefinitionConstraint {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("key", &self.key, 1);
@@ -7401,6 +7632,13 @@ impl crate::validate::Validate for ElementDefinitionConstraint {
         v.field("expression", &self.expression, 0);
         v.field("xpath", &self.xpath, 0);
         v.field("source", &self.source, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::exists(this.expression.iter()),
+            );
+        }
     }
 }
 
@@ -7568,12 +7806,37 @@ impl crate::validate::Validate for ElementDefinitionBinding {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("strength", &self.strength, 1);
         v.field("description", &self.description, 0);
         v.field("valueSet", &self.value_set, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::implies(
+                    crate::validate::rules::exists(this.value_set.iter()),
+                    || crate::validate::rules::or(
+                        crate::validate::rules::or(
+                            crate::validate::rules::starts_with(
+                                this.value_set.iter(),
+                                "http:",
+                            ),
+                            || crate::validate::rules::starts_with(
+                                this.value_set.iter(),
+                                "https",
+                            ),
+                        ),
+                        || crate::validate::rules::starts_with(
+                            this.value_set.iter(),
+                            "urn:",
+                        ),
+                    ),
+                ),
+            );
+        }
     }
 }
 
@@ -7739,7 +8002,7 @@ impl crate::visit::Walk for ElementDefinitionMapping {
 }
 
 impl crate::validate::Validate for ElementDefinitionMapping {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("identity", &self.identity, 1);

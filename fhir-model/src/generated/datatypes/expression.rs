@@ -142,7 +142,7 @@ impl crate::validate::Validate for Expression {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("description", &self.description, 0);
@@ -150,6 +150,16 @@ impl crate::validate::Validate for Expression {
         v.field("language", &self.language, 1);
         v.field("expression", &self.expression, 0);
         v.field("reference", &self.reference, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::exists(this.expression.iter()),
+                    || crate::validate::rules::exists(this.reference.iter()),
+                ),
+            );
+        }
     }
 }
 

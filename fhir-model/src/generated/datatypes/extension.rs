@@ -710,7 +710,7 @@ impl crate::visit::Walk for Extension {
 }
 
 impl crate::validate::Validate for Extension {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.attr("url", &self.url, 1);
@@ -1241,7 +1241,7 @@ impl crate::visit::Walk for ExtensionValue {
 }
 
 impl crate::validate::Validate for ExtensionValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Base64Binary(x) => v.variant("valueBase64Binary", x),
             Self::Boolean(x) => v.variant("valueBoolean", x),

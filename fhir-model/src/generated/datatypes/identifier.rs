@@ -132,7 +132,7 @@ impl crate::visit::Walk for Identifier {
 }
 
 impl crate::validate::Validate for Identifier {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("use", &self.use_, 0);

@@ -138,7 +138,7 @@ impl crate::visit::Walk for Meta {
 }
 
 impl crate::validate::Validate for Meta {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("versionId", &self.version_id, 0);

@@ -94,7 +94,7 @@ impl crate::visit::Walk for Money {
 }
 
 impl crate::validate::Validate for Money {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("value", &self.value, 0);

@@ -115,11 +115,31 @@ impl crate::validate::Validate for Narrative {
             element: Some("div"),
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("status", &self.status, 1);
         v.attr("div", &self.div, 1);
+        v.each(
+            "div",
+            &self.div,
+            |v, this| {
+                v.invariant(
+                    &Self::INVARIANTS[0],
+                    crate::validate::rules::html_checks(std::iter::once(this)),
+                );
+            },
+        );
+        v.each(
+            "div",
+            &self.div,
+            |v, this| {
+                v.invariant(
+                    &Self::INVARIANTS[1],
+                    crate::validate::rules::html_checks(std::iter::once(this)),
+                );
+            },
+        );
     }
 }
 

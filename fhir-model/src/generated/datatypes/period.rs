@@ -103,11 +103,29 @@ impl crate::validate::Validate for Period {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("start", &self.start, 0);
         v.field("end", &self.end, 0);
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::not(
+                            crate::validate::rules::has_value(this.start.iter()),
+                        ),
+                        || crate::validate::rules::not(
+                            crate::validate::rules::has_value(this.end.iter()),
+                        ),
+                    ),
+                    || v.interpret("(start <= end)", this),
+                ),
+            );
+        }
     }
 }
 

@@ -144,7 +144,7 @@ impl crate::visit::Walk for Population {
 }
 
 impl crate::validate::Validate for Population {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -229,7 +229,7 @@ impl crate::visit::Walk for PopulationAge {
 }
 
 impl crate::validate::Validate for PopulationAge {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Range(x) => v.variant("ageRange", x),
             Self::CodeableConcept(x) => v.variant("ageCodeableConcept", x),

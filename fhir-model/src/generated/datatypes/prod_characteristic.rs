@@ -203,7 +203,7 @@ impl crate::visit::Walk for ProdCharacteristic {
 }
 
 impl crate::validate::Validate for ProdCharacteristic {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);

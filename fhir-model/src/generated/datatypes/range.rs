@@ -98,11 +98,25 @@ impl crate::validate::Validate for Range {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("low", &self.low, 0);
         v.field("high", &self.high, 0);
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::empty(this.low.iter().map(|b| &**b)),
+                        || crate::validate::rules::empty(this.high.iter().map(|b| &**b)),
+                    ),
+                    || v.interpret("(low <= high)", this),
+                ),
+            );
+        }
     }
 }
 

@@ -98,11 +98,33 @@ impl crate::validate::Validate for Ratio {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("numerator", &self.numerator, 0);
         v.field("denominator", &self.denominator, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::and(
+                    crate::validate::rules::xor(
+                        crate::validate::rules::empty(
+                            this.numerator.iter().map(|b| &**b),
+                        ),
+                        crate::validate::rules::exists(
+                            this.denominator.iter().map(|b| &**b),
+                        ),
+                    ),
+                    || crate::validate::rules::or(
+                        crate::validate::rules::exists(
+                            this.numerator.iter().map(|b| &**b),
+                        ),
+                        || crate::validate::rules::exists(this.extension.iter()),
+                    ),
+                ),
+            );
+        }
     }
 }
 

@@ -125,13 +125,32 @@ impl crate::validate::Validate for Reference {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("reference", &self.reference, 0);
         v.field("type", &self.type_, 0);
         v.field("identifier", &self.identifier, 0);
         v.field("display", &self.display, 0);
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::not(
+                        crate::validate::rules::starts_with(this.reference.iter(), "#"),
+                    ),
+                    || {
+                        v
+                            .interpret(
+                                "(reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))",
+                                this,
+                            )
+                    },
+                ),
+            );
+        }
     }
 }
 

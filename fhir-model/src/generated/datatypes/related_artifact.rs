@@ -153,7 +153,7 @@ impl crate::visit::Walk for RelatedArtifact {
 }
 
 impl crate::validate::Validate for RelatedArtifact {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("type", &self.type_, 1);

@@ -162,7 +162,7 @@ impl crate::visit::Walk for SampledData {
 }
 
 impl crate::validate::Validate for SampledData {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("origin", &self.origin, 1);

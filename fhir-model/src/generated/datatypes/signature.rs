@@ -199,7 +199,7 @@ impl crate::visit::Walk for Signature {
 }
 
 impl crate::validate::Validate for Signature {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("type", &self.type_, 1);

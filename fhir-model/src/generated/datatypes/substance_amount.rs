@@ -159,7 +159,7 @@ impl crate::visit::Walk for SubstanceAmount {
 }
 
 impl crate::validate::Validate for SubstanceAmount {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -253,7 +253,7 @@ impl crate::visit::Walk for SubstanceAmountAmount {
 }
 
 impl crate::validate::Validate for SubstanceAmountAmount {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Quantity(x) => v.variant("amountQuantity", x),
             Self::Range(x) => v.variant("amountRange", x),
@@ -358,7 +358,7 @@ impl crate::visit::Walk for SubstanceAmountReferenceRange {
 }
 
 impl crate::validate::Validate for SubstanceAmountReferenceRange {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("lowLimit", &self.low_limit, 0);

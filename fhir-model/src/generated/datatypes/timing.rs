@@ -120,7 +120,7 @@ impl crate::visit::Walk for Timing {
 }
 
 impl crate::validate::Validate for Timing {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -484,7 +484,7 @@ impl crate::validate::Validate for TimingRepeat {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.choice("bounds", &self.bounds, 0);
@@ -502,6 +502,106 @@ impl crate::validate::Validate for TimingRepeat {
         v.field("timeOfDay", &self.time_of_day, 0);
         v.field("when", &self.when, 0);
         v.field("offset", &self.offset, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.duration.iter()),
+                    || crate::validate::rules::exists(this.duration_unit.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.period.iter()),
+                    || crate::validate::rules::exists(this.period_unit.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::implies(
+                    crate::validate::rules::exists(this.duration.iter()),
+                    || v.interpret("duration >= 0", this),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::implies(
+                    crate::validate::rules::exists(this.period.iter()),
+                    || v.interpret("period >= 0", this),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.period_max.iter()),
+                    || crate::validate::rules::exists(this.period.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[5],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.duration_max.iter()),
+                    || crate::validate::rules::exists(this.duration.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[6],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.count_max.iter()),
+                    || crate::validate::rules::exists(this.count.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[7],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.offset.iter()),
+                    || crate::validate::rules::and(
+                        crate::validate::rules::exists(this.when.iter()),
+                        || crate::validate::rules::not(
+                            crate::validate::rules::text_in(
+                                this.when.iter(),
+                                &["C", "CM", "CD", "CV"],
+                            ),
+                        ),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[8],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.time_of_day.iter()),
+                    || crate::validate::rules::empty(this.when.iter()),
+                ),
+            );
+        }
     }
 }
 
@@ -611,7 +711,7 @@ impl crate::visit::Walk for TimingRepeatBounds {
 }
 
 impl crate::validate::Validate for TimingRepeatBounds {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Duration(x) => v.variant("boundsDuration", x),
             Self::Range(x) => v.variant("boundsRange", x),

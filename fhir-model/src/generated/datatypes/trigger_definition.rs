@@ -202,7 +202,7 @@ impl crate::validate::Validate for TriggerDefinition {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("type", &self.type_, 1);
@@ -210,6 +210,54 @@ impl crate::validate::Validate for TriggerDefinition {
         v.choice("timing", &self.timing, 0);
         v.field("data", &self.data, 0);
         v.field("condition", &self.condition, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.data.iter()),
+                    || crate::validate::rules::empty(this.timing.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::implies(
+                    crate::validate::rules::exists(this.condition.iter().map(|b| &**b)),
+                    || crate::validate::rules::exists(this.data.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::and(
+                        crate::validate::rules::implies(
+                            crate::validate::rules::text_eq(
+                                this.type_.iter(),
+                                "named-event",
+                            ),
+                            || crate::validate::rules::exists(this.name.iter()),
+                        ),
+                        || crate::validate::rules::implies(
+                            crate::validate::rules::text_eq(
+                                this.type_.iter(),
+                                "periodic",
+                            ),
+                            || crate::validate::rules::exists(this.timing.iter()),
+                        ),
+                    ),
+                    || crate::validate::rules::implies(
+                        crate::validate::rules::starts_with(this.type_.iter(), "data-"),
+                        || crate::validate::rules::exists(this.data.iter()),
+                    ),
+                ),
+            );
+        }
     }
 }
 
@@ -320,7 +368,7 @@ impl crate::visit::Walk for TriggerDefinitionTiming {
 }
 
 impl crate::validate::Validate for TriggerDefinitionTiming {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Timing(x) => v.variant("timingTiming", x),
             Self::Reference(x) => v.variant_ref("timingReference", x, &["Schedule"]),

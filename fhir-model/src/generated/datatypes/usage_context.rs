@@ -130,7 +130,7 @@ impl crate::visit::Walk for UsageContext {
 }
 
 impl crate::validate::Validate for UsageContext {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("code", &self.code, 1);
@@ -259,7 +259,7 @@ impl crate::visit::Walk for UsageContextValue {
 }
 
 impl crate::validate::Validate for UsageContextValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("valueCodeableConcept", x),
             Self::Quantity(x) => v.variant("valueQuantity", x),

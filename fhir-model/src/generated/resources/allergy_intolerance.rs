@@ -447,7 +447,8 @@ impl crate::validate::Validate for AllergyIntolerance {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -482,6 +483,168 @@ impl crate::validate::Validate for AllergyIntolerance {
         v.field("lastOccurrence", &self.last_occurrence, 0);
         v.field("note", &self.note, 0);
         v.field("reaction", &self.reaction, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::exists(
+                        this
+                            .verification_status
+                            .iter()
+                            .map(|b| &**b)
+                            .flat_map(|x1| x1.coding.iter())
+                            .filter(|&x2| {
+                                crate::validate::rules::and(
+                                    crate::validate::rules::text_eq(
+                                        x2.system.iter(),
+                                        "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification",
+                                    ),
+                                    || crate::validate::rules::text_eq(
+                                        x2.code.iter(),
+                                        "entered-in-error",
+                                    ),
+                                ) == Some(true)
+                            }),
+                    ),
+                    || crate::validate::rules::exists(
+                        this.clinical_status.iter().map(|b| &**b),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(
+                        this
+                            .verification_status
+                            .iter()
+                            .map(|b| &**b)
+                            .flat_map(|x1| x1.coding.iter())
+                            .filter(|&x2| {
+                                crate::validate::rules::and(
+                                    crate::validate::rules::text_eq(
+                                        x2.system.iter(),
+                                        "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification",
+                                    ),
+                                    || crate::validate::rules::text_eq(
+                                        x2.code.iter(),
+                                        "entered-in-error",
+                                    ),
+                                ) == Some(true)
+                            }),
+                    ),
+                    || crate::validate::rules::empty(
+                        this.clinical_status.iter().map(|b| &**b),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[5],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[6],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -667,7 +830,7 @@ impl crate::visit::Walk for AllergyIntoleranceOnset {
 }
 
 impl crate::validate::Validate for AllergyIntoleranceOnset {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::DateTime(x) => v.variant("onsetDateTime", x),
             Self::Age(x) => v.variant("onsetAge", x),
@@ -872,7 +1035,7 @@ impl crate::visit::Walk for AllergyIntoleranceReaction {
 }
 
 impl crate::validate::Validate for AllergyIntoleranceReaction {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);

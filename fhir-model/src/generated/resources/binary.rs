@@ -139,7 +139,8 @@ impl crate::visit::Walk for Binary {
 
 impl crate::validate::Validate for Binary {
     const IS_RESOURCE: bool = true;
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -147,6 +148,7 @@ impl crate::validate::Validate for Binary {
         v.field("contentType", &self.content_type, 1);
         v.refs("securityContext", &self.security_context, 0, &[]);
         v.field("data", &self.data, 0);
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 

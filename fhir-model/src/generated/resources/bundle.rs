@@ -177,7 +177,8 @@ impl crate::visit::Walk for Bundle {
 
 impl crate::validate::Validate for Bundle {
     const IS_RESOURCE: bool = true;
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -190,6 +191,7 @@ impl crate::validate::Validate for Bundle {
         v.field("entry", &self.entry, 0);
         v.field("signature", &self.signature, 0);
         v.bundle(self);
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -384,7 +386,7 @@ impl crate::visit::Walk for BundleLink {
 }
 
 impl crate::validate::Validate for BundleLink {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -568,7 +570,7 @@ impl crate::visit::Walk for BundleEntry {
 }
 
 impl crate::validate::Validate for BundleEntry {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -719,7 +721,7 @@ impl crate::visit::Walk for BundleEntrySearch {
 }
 
 impl crate::validate::Validate for BundleEntrySearch {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -931,7 +933,7 @@ impl crate::visit::Walk for BundleEntryRequest {
 }
 
 impl crate::validate::Validate for BundleEntryRequest {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1130,7 +1132,7 @@ impl crate::visit::Walk for BundleEntryResponse {
 }
 
 impl crate::validate::Validate for BundleEntryResponse {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);

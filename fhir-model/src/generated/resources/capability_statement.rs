@@ -568,7 +568,8 @@ impl crate::validate::Validate for CapabilityStatement {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -603,6 +604,216 @@ impl crate::validate::Validate for CapabilityStatement {
         v.field("rest", &self.rest, 0);
         v.field("messaging", &self.messaging, 0);
         v.field("document", &self.document, 0);
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[0], this);
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::exists(this.rest.iter()),
+                        || crate::validate::rules::exists(this.messaging.iter()),
+                    ),
+                    || crate::validate::rules::exists(this.document.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                Some(
+                    ((crate::validate::rules::count(this.description.iter())
+                        + crate::validate::rules::count(
+                            this.software.iter().map(|b| &**b),
+                        ))
+                        + crate::validate::rules::count(
+                            this.implementation.iter().map(|b| &**b),
+                        )) > 0i64,
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(
+                        this.messaging.iter().flat_map(|x1| x1.endpoint.iter()),
+                    ),
+                    || crate::validate::rules::text_eq(this.kind.iter(), "instance"),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[4], this);
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[5],
+                crate::validate::rules::or(
+                    crate::validate::rules::not(
+                        crate::validate::rules::text_eq(this.kind.iter(), "instance"),
+                    ),
+                    || crate::validate::rules::exists(
+                        this.implementation.iter().map(|b| &**b),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[6],
+                crate::validate::rules::or(
+                    crate::validate::rules::not(
+                        crate::validate::rules::text_eq(this.kind.iter(), "capability"),
+                    ),
+                    || crate::validate::rules::and(
+                        crate::validate::rules::not(
+                            crate::validate::rules::exists(
+                                this.implementation.iter().map(|b| &**b),
+                            ),
+                        ),
+                        || crate::validate::rules::exists(
+                            this.software.iter().map(|b| &**b),
+                        ),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[7],
+                crate::validate::rules::or(
+                    crate::validate::rules::not(
+                        crate::validate::rules::text_eq(this.kind.iter(), "requirements"),
+                    ),
+                    || crate::validate::rules::and(
+                        crate::validate::rules::not(
+                            crate::validate::rules::exists(
+                                this.implementation.iter().map(|b| &**b),
+                            ),
+                        ),
+                        || crate::validate::rules::not(
+                            crate::validate::rules::exists(
+                                this.software.iter().map(|b| &**b),
+                            ),
+                        ),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[8],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[9],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[10],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[11],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[12],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -861,7 +1072,7 @@ impl crate::visit::Walk for CapabilityStatementSoftware {
 }
 
 impl crate::validate::Validate for CapabilityStatementSoftware {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1028,7 +1239,7 @@ impl crate::visit::Walk for CapabilityStatementImplementation {
 }
 
 impl crate::validate::Validate for CapabilityStatementImplementation {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1263,7 +1474,7 @@ impl crate::validate::Validate for CapabilityStatementRest {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1275,6 +1486,11 @@ impl crate::validate::Validate for CapabilityStatementRest {
         v.field("searchParam", &self.search_param, 0);
         v.field("operation", &self.operation, 0);
         v.field("compartment", &self.compartment, 0);
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[0], this);
+        }
     }
 }
 
@@ -1442,7 +1658,7 @@ impl crate::visit::Walk for CapabilityStatementRestSecurity {
 }
 
 impl crate::validate::Validate for CapabilityStatementRestSecurity {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1892,7 +2108,7 @@ impl crate::validate::Validate for CapabilityStatementRestResource {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1913,6 +2129,11 @@ impl crate::validate::Validate for CapabilityStatementRestResource {
         v.field("searchRevInclude", &self.search_rev_include, 0);
         v.field("searchParam", &self.search_param, 0);
         v.field("operation", &self.operation, 0);
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[0], this);
+        }
     }
 }
 
@@ -2095,7 +2316,7 @@ impl crate::visit::Walk for CapabilityStatementRestResourceInteraction {
 }
 
 impl crate::validate::Validate for CapabilityStatementRestResourceInteraction {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2278,7 +2499,7 @@ impl crate::visit::Walk for CapabilityStatementRestResourceSearchParam {
 }
 
 impl crate::validate::Validate for CapabilityStatementRestResourceSearchParam {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2457,7 +2678,7 @@ impl crate::visit::Walk for CapabilityStatementRestResourceOperation {
 }
 
 impl crate::validate::Validate for CapabilityStatementRestResourceOperation {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2616,7 +2837,7 @@ impl crate::visit::Walk for CapabilityStatementRestInteraction {
 }
 
 impl crate::validate::Validate for CapabilityStatementRestInteraction {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2787,7 +3008,7 @@ impl crate::visit::Walk for CapabilityStatementMessaging {
 }
 
 impl crate::validate::Validate for CapabilityStatementMessaging {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2939,7 +3160,7 @@ impl crate::visit::Walk for CapabilityStatementMessagingEndpoint {
 }
 
 impl crate::validate::Validate for CapabilityStatementMessagingEndpoint {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -3101,7 +3322,7 @@ impl crate::visit::Walk for CapabilityStatementMessagingSupportedMessage {
 }
 
 impl crate::validate::Validate for CapabilityStatementMessagingSupportedMessage {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -3274,7 +3495,7 @@ impl crate::visit::Walk for CapabilityStatementDocument {
 }
 
 impl crate::validate::Validate for CapabilityStatementDocument {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);

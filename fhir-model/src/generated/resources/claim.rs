@@ -502,7 +502,8 @@ impl crate::validate::Validate for Claim {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -553,6 +554,108 @@ impl crate::validate::Validate for Claim {
         v.field("accident", &self.accident, 0);
         v.field("item", &self.item, 0);
         v.field("total", &self.total, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -872,7 +975,7 @@ impl crate::visit::Walk for ClaimRelated {
 }
 
 impl crate::validate::Validate for ClaimRelated {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1044,7 +1147,7 @@ impl crate::visit::Walk for ClaimPayee {
 }
 
 impl crate::validate::Validate for ClaimPayee {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1256,7 +1359,7 @@ impl crate::visit::Walk for ClaimCareTeam {
 }
 
 impl crate::validate::Validate for ClaimCareTeam {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1560,7 +1663,7 @@ impl crate::visit::Walk for ClaimSupportingInfo {
 }
 
 impl crate::validate::Validate for ClaimSupportingInfo {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1662,7 +1765,7 @@ impl crate::visit::Walk for ClaimSupportingInfoTiming {
 }
 
 impl crate::validate::Validate for ClaimSupportingInfoTiming {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Date(x) => v.variant("timingDate", x),
             Self::Period(x) => v.variant("timingPeriod", x),
@@ -1751,7 +1854,7 @@ impl crate::visit::Walk for ClaimSupportingInfoValue {
 }
 
 impl crate::validate::Validate for ClaimSupportingInfoValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Boolean(x) => v.variant("valueBoolean", x),
             Self::String(x) => v.variant("valueString", x),
@@ -1928,7 +2031,7 @@ impl crate::visit::Walk for ClaimDiagnosis {
 }
 
 impl crate::validate::Validate for ClaimDiagnosis {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2029,7 +2132,7 @@ impl crate::visit::Walk for ClaimDiagnosisDiagnosis {
 }
 
 impl crate::validate::Validate for ClaimDiagnosisDiagnosis {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("diagnosisCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("diagnosisReference", x, &["Condition"]),
@@ -2202,7 +2305,7 @@ impl crate::visit::Walk for ClaimProcedure {
 }
 
 impl crate::validate::Validate for ClaimProcedure {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2311,7 +2414,7 @@ impl crate::visit::Walk for ClaimProcedureProcedure {
 }
 
 impl crate::validate::Validate for ClaimProcedureProcedure {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("procedureCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("procedureReference", x, &["Procedure"]),
@@ -2518,7 +2621,7 @@ impl crate::visit::Walk for ClaimInsurance {
 }
 
 impl crate::validate::Validate for ClaimInsurance {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2733,7 +2836,7 @@ impl crate::visit::Walk for ClaimAccident {
 }
 
 impl crate::validate::Validate for ClaimAccident {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2825,7 +2928,7 @@ impl crate::visit::Walk for ClaimAccidentLocation {
 }
 
 impl crate::validate::Validate for ClaimAccidentLocation {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Address(x) => v.variant("locationAddress", x),
             Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
@@ -3264,7 +3367,7 @@ impl crate::visit::Walk for ClaimItem {
 }
 
 impl crate::validate::Validate for ClaimItem {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -3427,7 +3530,7 @@ impl crate::visit::Walk for ClaimItemServiced {
 }
 
 impl crate::validate::Validate for ClaimItemServiced {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
@@ -3498,7 +3601,7 @@ impl crate::visit::Walk for ClaimItemLocation {
 }
 
 impl crate::validate::Validate for ClaimItemLocation {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("locationCodeableConcept", x),
             Self::Address(x) => v.variant("locationAddress", x),
@@ -3725,7 +3828,7 @@ impl crate::visit::Walk for ClaimItemDetail {
 }
 
 impl crate::validate::Validate for ClaimItemDetail {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -4007,7 +4110,7 @@ impl crate::visit::Walk for ClaimItemDetailSubDetail {
 }
 
 impl crate::validate::Validate for ClaimItemDetailSubDetail {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);

@@ -446,7 +446,8 @@ impl crate::validate::Validate for ConceptMap {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -473,6 +474,113 @@ impl crate::validate::Validate for ConceptMap {
         v.choice("source", &self.source, 0);
         v.choice("target", &self.target, 0);
         v.field("group", &self.group, 0);
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[0], this);
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[5],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -603,7 +711,7 @@ impl crate::visit::Walk for ConceptMapSource {
 }
 
 impl crate::validate::Validate for ConceptMapSource {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Uri(x) => v.variant("sourceUri", x),
             Self::Canonical(x) => v.variant("sourceCanonical", x),
@@ -667,7 +775,7 @@ impl crate::visit::Walk for ConceptMapTarget {
 }
 
 impl crate::validate::Validate for ConceptMapTarget {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Uri(x) => v.variant("targetUri", x),
             Self::Canonical(x) => v.variant("targetCanonical", x),
@@ -863,7 +971,7 @@ impl crate::visit::Walk for ConceptMapGroup {
 }
 
 impl crate::validate::Validate for ConceptMapGroup {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1033,7 +1141,7 @@ impl crate::visit::Walk for ConceptMapGroupElement {
 }
 
 impl crate::validate::Validate for ConceptMapGroupElement {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1230,7 +1338,7 @@ impl crate::validate::Validate for ConceptMapGroupElementTarget {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1240,6 +1348,32 @@ impl crate::validate::Validate for ConceptMapGroupElementTarget {
         v.field("comment", &self.comment, 0);
         v.field("dependsOn", &self.depends_on, 0);
         v.field("product", &self.product, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::exists(this.comment.iter()),
+                        || crate::validate::rules::empty(this.equivalence.iter()),
+                    ),
+                    || crate::validate::rules::and(
+                        crate::validate::rules::not(
+                            crate::validate::rules::text_eq(
+                                this.equivalence.iter(),
+                                "narrower",
+                            ),
+                        ),
+                        || crate::validate::rules::not(
+                            crate::validate::rules::text_eq(
+                                this.equivalence.iter(),
+                                "inexact",
+                            ),
+                        ),
+                    ),
+                ),
+            );
+        }
     }
 }
 
@@ -1428,7 +1562,7 @@ impl crate::visit::Walk for ConceptMapGroupElementTargetDependsOn {
 }
 
 impl crate::validate::Validate for ConceptMapGroupElementTargetDependsOn {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1628,7 +1762,7 @@ impl crate::validate::Validate for ConceptMapGroupUnmapped {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1636,6 +1770,26 @@ impl crate::validate::Validate for ConceptMapGroupUnmapped {
         v.field("code", &self.code, 0);
         v.field("display", &self.display, 0);
         v.field("url", &self.url, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::implies(
+                    crate::validate::rules::text_eq(this.mode.iter(), "fixed"),
+                    || crate::validate::rules::exists(this.code.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::implies(
+                    crate::validate::rules::text_eq(this.mode.iter(), "other-map"),
+                    || crate::validate::rules::exists(this.url.iter()),
+                ),
+            );
+        }
     }
 }
 

@@ -504,7 +504,8 @@ impl crate::validate::Validate for Condition {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -540,6 +541,215 @@ impl crate::validate::Validate for Condition {
         v.field("stage", &self.stage, 0);
         v.field("evidence", &self.evidence, 0);
         v.field("note", &self.note, 0);
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::exists(
+                            this.clinical_status.iter().map(|b| &**b),
+                        ),
+                        || crate::validate::rules::exists(
+                            this
+                                .verification_status
+                                .iter()
+                                .map(|b| &**b)
+                                .flat_map(|x1| x1.coding.iter())
+                                .filter(|&x2| {
+                                    crate::validate::rules::and(
+                                        crate::validate::rules::text_eq(
+                                            x2.system.iter(),
+                                            "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                                        ),
+                                        || crate::validate::rules::text_eq(
+                                            x2.code.iter(),
+                                            "entered-in-error",
+                                        ),
+                                    ) == Some(true)
+                                }),
+                        ),
+                    ),
+                    || {
+                        v
+                            .interpret(
+                                "category.select($this='problem-list-item').empty()",
+                                this,
+                            )
+                    },
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.abatement.iter()),
+                    || crate::validate::rules::exists(
+                        this
+                            .clinical_status
+                            .iter()
+                            .map(|b| &**b)
+                            .flat_map(|x1| x1.coding.iter())
+                            .filter(|&x2| {
+                                crate::validate::rules::and(
+                                    crate::validate::rules::text_eq(
+                                        x2.system.iter(),
+                                        "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                                    ),
+                                    || crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            crate::validate::rules::text_eq(x2.code.iter(), "resolved"),
+                                            || crate::validate::rules::text_eq(
+                                                x2.code.iter(),
+                                                "remission",
+                                            ),
+                                        ),
+                                        || crate::validate::rules::text_eq(
+                                            x2.code.iter(),
+                                            "inactive",
+                                        ),
+                                    ),
+                                ) == Some(true)
+                            }),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(
+                        this
+                            .verification_status
+                            .iter()
+                            .map(|b| &**b)
+                            .flat_map(|x1| x1.coding.iter())
+                            .filter(|&x2| {
+                                crate::validate::rules::and(
+                                    crate::validate::rules::text_eq(
+                                        x2.system.iter(),
+                                        "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                                    ),
+                                    || crate::validate::rules::text_eq(
+                                        x2.code.iter(),
+                                        "entered-in-error",
+                                    ),
+                                ) == Some(true)
+                            }),
+                    ),
+                    || crate::validate::rules::empty(
+                        this.clinical_status.iter().map(|b| &**b),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[5],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[6],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[7],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -727,7 +937,7 @@ impl crate::visit::Walk for ConditionOnset {
 }
 
 impl crate::validate::Validate for ConditionOnset {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::DateTime(x) => v.variant("onsetDateTime", x),
             Self::Age(x) => v.variant("onsetAge", x),
@@ -826,7 +1036,7 @@ impl crate::visit::Walk for ConditionAbatement {
 }
 
 impl crate::validate::Validate for ConditionAbatement {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::DateTime(x) => v.variant("abatementDateTime", x),
             Self::Age(x) => v.variant("abatementAge", x),
@@ -1003,7 +1213,7 @@ impl crate::validate::Validate for ConditionStage {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1015,6 +1225,16 @@ impl crate::validate::Validate for ConditionStage {
             &["ClinicalImpression", "DiagnosticReport", "Observation"],
         );
         v.field("type", &self.type_, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::exists(this.summary.iter().map(|b| &**b)),
+                    || crate::validate::rules::exists(this.assessment.iter()),
+                ),
+            );
+        }
     }
 }
 
@@ -1169,12 +1389,22 @@ impl crate::validate::Validate for ConditionEvidence {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("code", &self.code, 0);
         v.refs("detail", &self.detail, 0, &[]);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::exists(this.code.iter()),
+                    || crate::validate::rules::exists(this.detail.iter()),
+                ),
+            );
+        }
     }
 }
 

@@ -385,7 +385,8 @@ impl crate::validate::Validate for Consent {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -418,6 +419,237 @@ impl crate::validate::Validate for Consent {
         v.field("policyRule", &self.policy_rule, 0);
         v.field("verification", &self.verification, 0);
         v.field("provision", &self.provision, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[5],
+                crate::validate::rules::or(
+                    crate::validate::rules::exists(this.policy.iter()),
+                    || crate::validate::rules::exists(
+                        this.policy_rule.iter().map(|b| &**b),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[6],
+                crate::validate::rules::or(
+                    crate::validate::rules::exists(this.patient.iter().map(|b| &**b)),
+                    || crate::validate::rules::not(
+                        crate::validate::rules::exists(
+                            this
+                                .scope
+                                .iter()
+                                .map(|b| &**b)
+                                .flat_map(|x1| x1.coding.iter())
+                                .filter(|&x2| {
+                                    crate::validate::rules::and(
+                                        crate::validate::rules::text_eq(
+                                            x2.system.iter(),
+                                            "something",
+                                        ),
+                                        || crate::validate::rules::text_eq(
+                                            x2.code.iter(),
+                                            "patient-privacy",
+                                        ),
+                                    ) == Some(true)
+                                }),
+                        ),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[7],
+                crate::validate::rules::or(
+                    crate::validate::rules::exists(this.patient.iter().map(|b| &**b)),
+                    || crate::validate::rules::not(
+                        crate::validate::rules::exists(
+                            this
+                                .scope
+                                .iter()
+                                .map(|b| &**b)
+                                .flat_map(|x1| x1.coding.iter())
+                                .filter(|&x2| {
+                                    crate::validate::rules::and(
+                                        crate::validate::rules::text_eq(
+                                            x2.system.iter(),
+                                            "something",
+                                        ),
+                                        || crate::validate::rules::text_eq(
+                                            x2.code.iter(),
+                                            "research",
+                                        ),
+                                    ) == Some(true)
+                                }),
+                        ),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[8],
+                crate::validate::rules::or(
+                    crate::validate::rules::exists(this.patient.iter().map(|b| &**b)),
+                    || crate::validate::rules::not(
+                        crate::validate::rules::exists(
+                            this
+                                .scope
+                                .iter()
+                                .map(|b| &**b)
+                                .flat_map(|x1| x1.coding.iter())
+                                .filter(|&x2| {
+                                    crate::validate::rules::and(
+                                        crate::validate::rules::text_eq(
+                                            x2.system.iter(),
+                                            "something",
+                                        ),
+                                        || crate::validate::rules::text_eq(x2.code.iter(), "adr"),
+                                    ) == Some(true)
+                                }),
+                        ),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[9],
+                crate::validate::rules::or(
+                    crate::validate::rules::exists(this.patient.iter().map(|b| &**b)),
+                    || crate::validate::rules::not(
+                        crate::validate::rules::exists(
+                            this
+                                .scope
+                                .iter()
+                                .map(|b| &**b)
+                                .flat_map(|x1| x1.coding.iter())
+                                .filter(|&x2| {
+                                    crate::validate::rules::and(
+                                        crate::validate::rules::text_eq(
+                                            x2.system.iter(),
+                                            "something",
+                                        ),
+                                        || crate::validate::rules::text_eq(
+                                            x2.code.iter(),
+                                            "treatment",
+                                        ),
+                                    ) == Some(true)
+                                }),
+                        ),
+                    ),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -584,7 +816,7 @@ impl crate::visit::Walk for ConsentSource {
 }
 
 impl crate::validate::Validate for ConsentSource {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Attachment(x) => v.variant("sourceAttachment", x),
             Self::Reference(x) => {
@@ -744,7 +976,7 @@ impl crate::visit::Walk for ConsentPolicy {
 }
 
 impl crate::validate::Validate for ConsentPolicy {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -915,7 +1147,7 @@ impl crate::visit::Walk for ConsentVerification {
 }
 
 impl crate::validate::Validate for ConsentVerification {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1154,7 +1386,7 @@ impl crate::visit::Walk for ConsentProvision {
 }
 
 impl crate::validate::Validate for ConsentProvision {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1348,7 +1580,7 @@ impl crate::visit::Walk for ConsentProvisionActor {
 }
 
 impl crate::validate::Validate for ConsentProvisionActor {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1530,7 +1762,7 @@ impl crate::visit::Walk for ConsentProvisionData {
 }
 
 impl crate::validate::Validate for ConsentProvisionData {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);

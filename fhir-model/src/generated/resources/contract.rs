@@ -575,7 +575,8 @@ impl crate::validate::Validate for Contract {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -622,6 +623,108 @@ impl crate::validate::Validate for Contract {
         v.field("legal", &self.legal, 0);
         v.field("rule", &self.rule, 0);
         v.choice("legallyBinding", &self.legally_binding, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -821,7 +924,7 @@ impl crate::visit::Walk for ContractTopic {
 }
 
 impl crate::validate::Validate for ContractTopic {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("topicCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("topicReference", x, &[]),
@@ -901,7 +1004,7 @@ impl crate::visit::Walk for ContractLegallyBinding {
 }
 
 impl crate::validate::Validate for ContractLegallyBinding {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Attachment(x) => v.variant("legallyBindingAttachment", x),
             Self::Reference(x) => {
@@ -1148,7 +1251,7 @@ impl crate::visit::Walk for ContractContentDefinition {
 }
 
 impl crate::validate::Validate for ContractContentDefinition {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1435,7 +1538,7 @@ impl crate::visit::Walk for ContractTerm {
 }
 
 impl crate::validate::Validate for ContractTerm {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1554,7 +1657,7 @@ impl crate::visit::Walk for ContractTermTopic {
 }
 
 impl crate::validate::Validate for ContractTermTopic {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("topicCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("topicReference", x, &[]),
@@ -1699,7 +1802,7 @@ impl crate::visit::Walk for ContractTermSecurityLabel {
 }
 
 impl crate::validate::Validate for ContractTermSecurityLabel {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1953,7 +2056,7 @@ impl crate::visit::Walk for ContractTermOffer {
 }
 
 impl crate::validate::Validate for ContractTermOffer {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2142,7 +2245,7 @@ impl crate::visit::Walk for ContractTermOfferParty {
 }
 
 impl crate::validate::Validate for ContractTermOfferParty {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2501,7 +2604,7 @@ impl crate::visit::Walk for ContractTermOfferAnswer {
 }
 
 impl crate::validate::Validate for ContractTermOfferAnswer {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2677,7 +2780,7 @@ impl crate::visit::Walk for ContractTermOfferAnswerValue {
 }
 
 impl crate::validate::Validate for ContractTermOfferAnswerValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Boolean(x) => v.variant("valueBoolean", x),
             Self::Decimal(x) => v.variant("valueDecimal", x),
@@ -2965,7 +3068,7 @@ impl crate::visit::Walk for ContractTermAsset {
 }
 
 impl crate::validate::Validate for ContractTermAsset {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -3150,7 +3253,7 @@ impl crate::visit::Walk for ContractTermAssetContext {
 }
 
 impl crate::validate::Validate for ContractTermAssetContext {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -3493,7 +3596,7 @@ impl crate::visit::Walk for ContractTermAssetValuedItem {
 }
 
 impl crate::validate::Validate for ContractTermAssetValuedItem {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -3649,7 +3752,7 @@ impl crate::visit::Walk for ContractTermAssetValuedItemEntity {
 }
 
 impl crate::validate::Validate for ContractTermAssetValuedItemEntity {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("entityCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("entityReference", x, &[]),
@@ -4145,7 +4248,7 @@ impl crate::visit::Walk for ContractTermAction {
 }
 
 impl crate::validate::Validate for ContractTermAction {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -4380,7 +4483,7 @@ impl crate::visit::Walk for ContractTermActionOccurrence {
 }
 
 impl crate::validate::Validate for ContractTermActionOccurrence {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::DateTime(x) => v.variant("occurrenceDateTime", x),
             Self::Period(x) => v.variant("occurrencePeriod", x),
@@ -4527,7 +4630,7 @@ impl crate::visit::Walk for ContractTermActionSubject {
 }
 
 impl crate::validate::Validate for ContractTermActionSubject {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -4733,7 +4836,7 @@ impl crate::visit::Walk for ContractSigner {
 }
 
 impl crate::validate::Validate for ContractSigner {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -4915,7 +5018,7 @@ impl crate::visit::Walk for ContractFriendly {
 }
 
 impl crate::validate::Validate for ContractFriendly {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -5009,7 +5112,7 @@ impl crate::visit::Walk for ContractFriendlyContent {
 }
 
 impl crate::validate::Validate for ContractFriendlyContent {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Attachment(x) => v.variant("contentAttachment", x),
             Self::Reference(x) => {
@@ -5142,7 +5245,7 @@ impl crate::visit::Walk for ContractLegal {
 }
 
 impl crate::validate::Validate for ContractLegal {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -5236,7 +5339,7 @@ impl crate::visit::Walk for ContractLegalContent {
 }
 
 impl crate::validate::Validate for ContractLegalContent {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Attachment(x) => v.variant("contentAttachment", x),
             Self::Reference(x) => {
@@ -5369,7 +5472,7 @@ impl crate::visit::Walk for ContractRule {
 }
 
 impl crate::validate::Validate for ContractRule {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -5455,7 +5558,7 @@ impl crate::visit::Walk for ContractRuleContent {
 }
 
 impl crate::validate::Validate for ContractRuleContent {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Attachment(x) => v.variant("contentAttachment", x),
             Self::Reference(x) => {

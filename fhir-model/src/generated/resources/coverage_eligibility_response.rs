@@ -406,7 +406,8 @@ impl crate::validate::Validate for CoverageEligibilityResponse {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -435,6 +436,108 @@ impl crate::validate::Validate for CoverageEligibilityResponse {
         v.field("preAuthRef", &self.pre_auth_ref, 0);
         v.field("form", &self.form, 0);
         v.field("error", &self.error, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -607,7 +710,7 @@ impl crate::visit::Walk for CoverageEligibilityResponseServiced {
 }
 
 impl crate::validate::Validate for CoverageEligibilityResponseServiced {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
@@ -775,7 +878,7 @@ impl crate::visit::Walk for CoverageEligibilityResponseInsurance {
 }
 
 impl crate::validate::Validate for CoverageEligibilityResponseInsurance {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1109,7 +1212,7 @@ impl crate::validate::Validate for CoverageEligibilityResponseInsuranceItem {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1127,6 +1230,18 @@ impl crate::validate::Validate for CoverageEligibilityResponseInsuranceItem {
         v.field("authorizationRequired", &self.authorization_required, 0);
         v.field("authorizationSupporting", &self.authorization_supporting, 0);
         v.field("authorizationUrl", &self.authorization_url, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::xor(
+                    crate::validate::rules::exists(this.category.iter().map(|b| &**b)),
+                    crate::validate::rules::exists(
+                        this.product_or_service.iter().map(|b| &**b),
+                    ),
+                ),
+            );
+        }
     }
 }
 
@@ -1407,7 +1522,7 @@ impl crate::visit::Walk for CoverageEligibilityResponseInsuranceItemBenefit {
 }
 
 impl crate::validate::Validate for CoverageEligibilityResponseInsuranceItemBenefit {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1511,7 +1626,7 @@ impl crate::visit::Walk for CoverageEligibilityResponseInsuranceItemBenefitAllow
 
 impl crate::validate::Validate
 for CoverageEligibilityResponseInsuranceItemBenefitAllowed {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::UnsignedInt(x) => v.variant("allowedUnsignedInt", x),
             Self::String(x) => v.variant("allowedString", x),
@@ -1586,7 +1701,7 @@ impl crate::visit::Walk for CoverageEligibilityResponseInsuranceItemBenefitUsed 
 }
 
 impl crate::validate::Validate for CoverageEligibilityResponseInsuranceItemBenefitUsed {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::UnsignedInt(x) => v.variant("usedUnsignedInt", x),
             Self::String(x) => v.variant("usedString", x),
@@ -1700,7 +1815,7 @@ impl crate::visit::Walk for CoverageEligibilityResponseError {
 }
 
 impl crate::validate::Validate for CoverageEligibilityResponseError {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);

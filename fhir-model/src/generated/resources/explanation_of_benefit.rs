@@ -677,7 +677,8 @@ impl crate::validate::Validate for ExplanationOfBenefit {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -744,6 +745,108 @@ impl crate::validate::Validate for ExplanationOfBenefit {
         v.field("processNote", &self.process_note, 0);
         v.field("benefitPeriod", &self.benefit_period, 0);
         v.field("benefitBalance", &self.benefit_balance, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -1116,7 +1219,7 @@ impl crate::visit::Walk for ExplanationOfBenefitRelated {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitRelated {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1285,7 +1388,7 @@ impl crate::visit::Walk for ExplanationOfBenefitPayee {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitPayee {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1490,7 +1593,7 @@ impl crate::visit::Walk for ExplanationOfBenefitCareTeam {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitCareTeam {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1802,7 +1905,7 @@ impl crate::visit::Walk for ExplanationOfBenefitSupportingInfo {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitSupportingInfo {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1904,7 +2007,7 @@ impl crate::visit::Walk for ExplanationOfBenefitSupportingInfoTiming {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitSupportingInfoTiming {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Date(x) => v.variant("timingDate", x),
             Self::Period(x) => v.variant("timingPeriod", x),
@@ -1993,7 +2096,7 @@ impl crate::visit::Walk for ExplanationOfBenefitSupportingInfoValue {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitSupportingInfoValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Boolean(x) => v.variant("valueBoolean", x),
             Self::String(x) => v.variant("valueString", x),
@@ -2170,7 +2273,7 @@ impl crate::visit::Walk for ExplanationOfBenefitDiagnosis {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitDiagnosis {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2274,7 +2377,7 @@ impl crate::visit::Walk for ExplanationOfBenefitDiagnosisDiagnosis {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitDiagnosisDiagnosis {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("diagnosisCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("diagnosisReference", x, &["Condition"]),
@@ -2447,7 +2550,7 @@ impl crate::visit::Walk for ExplanationOfBenefitProcedure {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitProcedure {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2559,7 +2662,7 @@ impl crate::visit::Walk for ExplanationOfBenefitProcedureProcedure {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitProcedureProcedure {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("procedureCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("procedureReference", x, &["Procedure"]),
@@ -2703,7 +2806,7 @@ impl crate::visit::Walk for ExplanationOfBenefitInsurance {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitInsurance {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2890,7 +2993,7 @@ impl crate::visit::Walk for ExplanationOfBenefitAccident {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitAccident {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2972,7 +3075,7 @@ impl crate::visit::Walk for ExplanationOfBenefitAccidentLocation {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitAccidentLocation {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Address(x) => v.variant("locationAddress", x),
             Self::Reference(x) => v.variant_ref("locationReference", x, &["Location"]),
@@ -3432,7 +3535,7 @@ impl crate::visit::Walk for ExplanationOfBenefitItem {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitItem {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -3601,7 +3704,7 @@ impl crate::visit::Walk for ExplanationOfBenefitItemServiced {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitItemServiced {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
@@ -3672,7 +3775,7 @@ impl crate::visit::Walk for ExplanationOfBenefitItemLocation {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitItemLocation {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("locationCodeableConcept", x),
             Self::Address(x) => v.variant("locationAddress", x),
@@ -3815,7 +3918,7 @@ impl crate::visit::Walk for ExplanationOfBenefitItemAdjudication {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitItemAdjudication {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -4097,7 +4200,7 @@ impl crate::visit::Walk for ExplanationOfBenefitItemDetail {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitItemDetail {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -4409,7 +4512,7 @@ impl crate::visit::Walk for ExplanationOfBenefitItemDetailSubDetail {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitItemDetailSubDetail {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -4856,7 +4959,7 @@ impl crate::visit::Walk for ExplanationOfBenefitAddItem {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitAddItem {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -5006,7 +5109,7 @@ impl crate::visit::Walk for ExplanationOfBenefitAddItemServiced {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitAddItemServiced {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Date(x) => v.variant("servicedDate", x),
             Self::Period(x) => v.variant("servicedPeriod", x),
@@ -5077,7 +5180,7 @@ impl crate::visit::Walk for ExplanationOfBenefitAddItemLocation {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitAddItemLocation {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("locationCodeableConcept", x),
             Self::Address(x) => v.variant("locationAddress", x),
@@ -5275,7 +5378,7 @@ impl crate::visit::Walk for ExplanationOfBenefitAddItemDetail {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitAddItemDetail {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -5510,7 +5613,7 @@ impl crate::visit::Walk for ExplanationOfBenefitAddItemDetailSubDetail {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitAddItemDetailSubDetail {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -5679,7 +5782,7 @@ impl crate::visit::Walk for ExplanationOfBenefitTotal {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitTotal {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -5869,7 +5972,7 @@ impl crate::visit::Walk for ExplanationOfBenefitPayment {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitPayment {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -6040,7 +6143,7 @@ impl crate::visit::Walk for ExplanationOfBenefitProcessNote {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitProcessNote {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -6244,7 +6347,7 @@ impl crate::visit::Walk for ExplanationOfBenefitBenefitBalance {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitBenefitBalance {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -6499,7 +6602,7 @@ impl crate::visit::Walk for ExplanationOfBenefitBenefitBalanceFinancial {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitBenefitBalanceFinancial {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -6602,7 +6705,7 @@ impl crate::visit::Walk for ExplanationOfBenefitBenefitBalanceFinancialAllowed {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitBenefitBalanceFinancialAllowed {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::UnsignedInt(x) => v.variant("allowedUnsignedInt", x),
             Self::String(x) => v.variant("allowedString", x),
@@ -6668,7 +6771,7 @@ impl crate::visit::Walk for ExplanationOfBenefitBenefitBalanceFinancialUsed {
 }
 
 impl crate::validate::Validate for ExplanationOfBenefitBenefitBalanceFinancialUsed {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::UnsignedInt(x) => v.variant("usedUnsignedInt", x),
             Self::Money(x) => v.variant("usedMoney", x),

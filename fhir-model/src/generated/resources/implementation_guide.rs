@@ -441,7 +441,8 @@ impl crate::validate::Validate for ImplementationGuide {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -470,6 +471,118 @@ impl crate::validate::Validate for ImplementationGuide {
         v.field("global", &self.global, 0);
         v.field("definition", &self.definition, 0);
         v.field("manifest", &self.manifest, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[5], this);
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[6], this);
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -716,7 +829,7 @@ impl crate::visit::Walk for ImplementationGuideDependsOn {
 }
 
 impl crate::validate::Validate for ImplementationGuideDependsOn {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -880,7 +993,7 @@ impl crate::visit::Walk for ImplementationGuideGlobal {
 }
 
 impl crate::validate::Validate for ImplementationGuideGlobal {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1065,7 +1178,7 @@ impl crate::validate::Validate for ImplementationGuideDefinition {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1074,6 +1187,11 @@ impl crate::validate::Validate for ImplementationGuideDefinition {
         v.field("page", &self.page, 0);
         v.field("parameter", &self.parameter, 0);
         v.field("template", &self.template, 0);
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[0], this);
+        }
     }
 }
 
@@ -1232,7 +1350,7 @@ impl crate::visit::Walk for ImplementationGuideDefinitionGrouping {
 }
 
 impl crate::validate::Validate for ImplementationGuideDefinitionGrouping {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1470,7 +1588,7 @@ impl crate::visit::Walk for ImplementationGuideDefinitionResource {
 }
 
 impl crate::validate::Validate for ImplementationGuideDefinitionResource {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1575,7 +1693,7 @@ impl crate::visit::Walk for ImplementationGuideDefinitionResourceExample {
 }
 
 impl crate::validate::Validate for ImplementationGuideDefinitionResourceExample {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Boolean(x) => v.variant("exampleBoolean", x),
             Self::Canonical(x) => v.variant("exampleCanonical", x),
@@ -1755,7 +1873,7 @@ impl crate::visit::Walk for ImplementationGuideDefinitionPage {
 }
 
 impl crate::validate::Validate for ImplementationGuideDefinitionPage {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1856,7 +1974,7 @@ impl crate::visit::Walk for ImplementationGuideDefinitionPageName {
 }
 
 impl crate::validate::Validate for ImplementationGuideDefinitionPageName {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Url(x) => v.variant("nameUrl", x),
             Self::Reference(x) => v.variant_ref("nameReference", x, &["Binary"]),
@@ -1990,7 +2108,7 @@ impl crate::visit::Walk for ImplementationGuideDefinitionParameter {
 }
 
 impl crate::validate::Validate for ImplementationGuideDefinitionParameter {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2163,7 +2281,7 @@ impl crate::visit::Walk for ImplementationGuideDefinitionTemplate {
 }
 
 impl crate::validate::Validate for ImplementationGuideDefinitionTemplate {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2353,7 +2471,7 @@ impl crate::visit::Walk for ImplementationGuideManifest {
 }
 
 impl crate::validate::Validate for ImplementationGuideManifest {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2563,7 +2681,7 @@ impl crate::visit::Walk for ImplementationGuideManifestResource {
 }
 
 impl crate::validate::Validate for ImplementationGuideManifestResource {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2659,7 +2777,7 @@ impl crate::visit::Walk for ImplementationGuideManifestResourceExample {
 }
 
 impl crate::validate::Validate for ImplementationGuideManifestResourceExample {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Boolean(x) => v.variant("exampleBoolean", x),
             Self::Canonical(x) => v.variant("exampleCanonical", x),
@@ -2802,7 +2920,7 @@ impl crate::visit::Walk for ImplementationGuideManifestPage {
 }
 
 impl crate::validate::Validate for ImplementationGuideManifestPage {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);

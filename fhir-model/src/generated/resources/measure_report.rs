@@ -367,7 +367,8 @@ impl crate::validate::Validate for MeasureReport {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -405,6 +406,146 @@ impl crate::validate::Validate for MeasureReport {
         v.field("improvementNotation", &self.improvement_notation, 0);
         v.field("group", &self.group, 0);
         v.refs("evaluatedResource", &self.evaluated_resource, 0, &[]);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[5],
+                crate::validate::rules::or(
+                    crate::validate::rules::not(
+                        crate::validate::rules::text_eq(
+                            this.type_.iter(),
+                            "data-collection",
+                        ),
+                    ),
+                    || crate::validate::rules::not(
+                        crate::validate::rules::exists(this.group.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[6],
+                Some(
+                    this
+                        .group
+                        .iter()
+                        .flat_map(|x2| x2.stratifier.iter())
+                        .flat_map(|x3| x3.stratum.iter())
+                        .all(|x4| {
+                            crate::validate::rules::xor(
+                                crate::validate::rules::exists(
+                                    x4.value.iter().map(|b| &**b),
+                                ),
+                                crate::validate::rules::exists(x4.component.iter()),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -644,7 +785,7 @@ impl crate::visit::Walk for MeasureReportGroup {
 }
 
 impl crate::validate::Validate for MeasureReportGroup {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -796,7 +937,7 @@ impl crate::visit::Walk for MeasureReportGroupPopulation {
 }
 
 impl crate::validate::Validate for MeasureReportGroupPopulation {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -944,7 +1085,7 @@ impl crate::visit::Walk for MeasureReportGroupStratifier {
 }
 
 impl crate::validate::Validate for MeasureReportGroupStratifier {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1097,7 +1238,7 @@ impl crate::visit::Walk for MeasureReportGroupStratifierStratum {
 }
 
 impl crate::validate::Validate for MeasureReportGroupStratifierStratum {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1244,7 +1385,7 @@ impl crate::visit::Walk for MeasureReportGroupStratifierStratumComponent {
 }
 
 impl crate::validate::Validate for MeasureReportGroupStratifierStratumComponent {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1401,7 +1542,7 @@ impl crate::visit::Walk for MeasureReportGroupStratifierStratumPopulation {
 }
 
 impl crate::validate::Validate for MeasureReportGroupStratifierStratumPopulation {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);

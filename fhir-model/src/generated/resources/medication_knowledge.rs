@@ -452,7 +452,8 @@ impl crate::validate::Validate for MedicationKnowledge {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -483,6 +484,108 @@ impl crate::validate::Validate for MedicationKnowledge {
         v.refs("contraindication", &self.contraindication, 0, &["DetectedIssue"]);
         v.field("regulatory", &self.regulatory, 0);
         v.field("kinetics", &self.kinetics, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -724,7 +827,7 @@ impl crate::visit::Walk for MedicationKnowledgeRelatedMedicationKnowledge {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeRelatedMedicationKnowledge {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -879,7 +982,7 @@ impl crate::visit::Walk for MedicationKnowledgeMonograph {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeMonograph {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1054,7 +1157,7 @@ impl crate::visit::Walk for MedicationKnowledgeIngredient {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeIngredient {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1146,7 +1249,7 @@ impl crate::visit::Walk for MedicationKnowledgeIngredientItem {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeIngredientItem {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("itemCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("itemReference", x, &["Substance"]),
@@ -1281,7 +1384,7 @@ impl crate::visit::Walk for MedicationKnowledgeCost {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeCost {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1432,7 +1535,7 @@ impl crate::visit::Walk for MedicationKnowledgeMonitoringProgram {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeMonitoringProgram {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1600,7 +1703,7 @@ impl crate::visit::Walk for MedicationKnowledgeAdministrationGuidelines {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeAdministrationGuidelines {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1685,7 +1788,7 @@ impl crate::visit::Walk for MedicationKnowledgeAdministrationGuidelinesIndicatio
 
 impl crate::validate::Validate
 for MedicationKnowledgeAdministrationGuidelinesIndication {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("indicationCodeableConcept", x),
             Self::Reference(x) => {
@@ -1811,7 +1914,7 @@ impl crate::visit::Walk for MedicationKnowledgeAdministrationGuidelinesDosage {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeAdministrationGuidelinesDosage {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1989,7 +2092,7 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
 
 impl crate::validate::Validate
 for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristics {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2086,7 +2189,7 @@ for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteris
 
 impl crate::validate::Validate
 for MedicationKnowledgeAdministrationGuidelinesPatientCharacteristicsCharacteristic {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("characteristicCodeableConcept", x),
             Self::Quantity(x) => v.variant("characteristicQuantity", x),
@@ -2208,7 +2311,7 @@ impl crate::visit::Walk for MedicationKnowledgeMedicineClassification {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeMedicineClassification {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2353,7 +2456,7 @@ impl crate::visit::Walk for MedicationKnowledgePackaging {
 }
 
 impl crate::validate::Validate for MedicationKnowledgePackaging {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2548,7 +2651,7 @@ impl crate::visit::Walk for MedicationKnowledgeDrugCharacteristic {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeDrugCharacteristic {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2647,7 +2750,7 @@ impl crate::visit::Walk for MedicationKnowledgeDrugCharacteristicValue {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeDrugCharacteristicValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("valueCodeableConcept", x),
             Self::String(x) => v.variant("valueString", x),
@@ -2794,7 +2897,7 @@ impl crate::visit::Walk for MedicationKnowledgeRegulatory {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeRegulatory {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2965,7 +3068,7 @@ impl crate::visit::Walk for MedicationKnowledgeRegulatorySubstitution {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeRegulatorySubstitution {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -3105,7 +3208,7 @@ impl crate::visit::Walk for MedicationKnowledgeRegulatorySchedule {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeRegulatorySchedule {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -3250,7 +3353,7 @@ impl crate::visit::Walk for MedicationKnowledgeRegulatoryMaxDispense {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeRegulatoryMaxDispense {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -3404,7 +3507,7 @@ impl crate::visit::Walk for MedicationKnowledgeKinetics {
 }
 
 impl crate::validate::Validate for MedicationKnowledgeKinetics {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);

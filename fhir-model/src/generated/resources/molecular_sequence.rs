@@ -361,7 +361,8 @@ impl crate::validate::Validate for MolecularSequence {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -386,6 +387,119 @@ impl crate::validate::Validate for MolecularSequence {
         v.field("repository", &self.repository, 0);
         v.refs("pointer", &self.pointer, 0, &["MolecularSequence"]);
         v.field("structureVariant", &self.structure_variant, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[5],
+                crate::validate::rules::or(
+                    v.interpret("coordinateSystem = 1", this),
+                    || v.interpret("coordinateSystem = 0", this),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -755,7 +869,7 @@ impl crate::validate::Validate for MolecularSequenceReferenceSeq {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -773,6 +887,44 @@ impl crate::validate::Validate for MolecularSequenceReferenceSeq {
         v.field("strand", &self.strand, 0);
         v.field("windowStart", &self.window_start, 0);
         v.field("windowEnd", &self.window_end, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::and(
+                        crate::validate::rules::empty(
+                            this.chromosome.iter().map(|b| &**b),
+                        ),
+                        || crate::validate::rules::empty(this.genome_build.iter()),
+                    ),
+                    || crate::validate::rules::and(
+                        crate::validate::rules::exists(
+                            this.chromosome.iter().map(|b| &**b),
+                        ),
+                        || crate::validate::rules::exists(this.genome_build.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                Some(
+                    (((crate::validate::rules::count(this.genome_build.iter())
+                        + crate::validate::rules::count(
+                            this.reference_seq_id.iter().map(|b| &**b),
+                        ))
+                        + crate::validate::rules::count(
+                            this.reference_seq_pointer.iter().map(|b| &**b),
+                        ))
+                        + crate::validate::rules::count(
+                            this.reference_seq_string.iter(),
+                        )) == 1i64,
+                ),
+            );
+        }
     }
 }
 
@@ -1000,7 +1152,7 @@ impl crate::visit::Walk for MolecularSequenceVariant {
 }
 
 impl crate::validate::Validate for MolecularSequenceVariant {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1308,7 +1460,7 @@ impl crate::visit::Walk for MolecularSequenceQuality {
 }
 
 impl crate::validate::Validate for MolecularSequenceQuality {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1561,7 +1713,7 @@ impl crate::visit::Walk for MolecularSequenceQualityRoc {
 }
 
 impl crate::validate::Validate for MolecularSequenceQualityRoc {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1765,7 +1917,7 @@ impl crate::visit::Walk for MolecularSequenceRepository {
 }
 
 impl crate::validate::Validate for MolecularSequenceRepository {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1953,7 +2105,7 @@ impl crate::visit::Walk for MolecularSequenceStructureVariant {
 }
 
 impl crate::validate::Validate for MolecularSequenceStructureVariant {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2101,7 +2253,7 @@ impl crate::visit::Walk for MolecularSequenceStructureVariantOuter {
 }
 
 impl crate::validate::Validate for MolecularSequenceStructureVariantOuter {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2240,7 +2392,7 @@ impl crate::visit::Walk for MolecularSequenceStructureVariantInner {
 }
 
 impl crate::validate::Validate for MolecularSequenceStructureVariantInner {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);

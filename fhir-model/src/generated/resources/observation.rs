@@ -724,7 +724,8 @@ impl crate::validate::Validate for Observation {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -810,6 +811,143 @@ impl crate::validate::Validate for Observation {
             ],
         );
         v.field("component", &self.component, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[5],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(
+                        this.data_absent_reason.iter().map(|b| &**b),
+                    ),
+                    || crate::validate::rules::empty(this.value.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[6],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.value.iter()),
+                    || crate::validate::rules::empty(
+                        this
+                            .component
+                            .iter()
+                            .flat_map(|x1| x1.code.iter().map(|b| &**b))
+                            .filter(|&x2| {
+                                v
+                                    .interpret(
+                                        "coding.intersect(%resource.code.coding).exists()",
+                                        x2,
+                                    ) == Some(true)
+                            }),
+                    ),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -1045,7 +1183,7 @@ impl crate::visit::Walk for ObservationEffective {
 }
 
 impl crate::validate::Validate for ObservationEffective {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::DateTime(x) => v.variant("effectiveDateTime", x),
             Self::Period(x) => v.variant("effectivePeriod", x),
@@ -1192,7 +1330,7 @@ impl crate::visit::Walk for ObservationValue {
 }
 
 impl crate::validate::Validate for ObservationValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::CodeableConcept(x) => v.variant("valueCodeableConcept", x),
@@ -1402,7 +1540,7 @@ impl crate::validate::Validate for ObservationReferenceRange {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1412,6 +1550,19 @@ impl crate::validate::Validate for ObservationReferenceRange {
         v.field("appliesTo", &self.applies_to, 0);
         v.field("age", &self.age, 0);
         v.field("text", &self.text, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::exists(this.low.iter().map(|b| &**b)),
+                        || crate::validate::rules::exists(this.high.iter().map(|b| &**b)),
+                    ),
+                    || crate::validate::rules::exists(this.text.iter()),
+                ),
+            );
+        }
     }
 }
 
@@ -1730,7 +1881,7 @@ impl crate::visit::Walk for ObservationComponent {
 }
 
 impl crate::validate::Validate for ObservationComponent {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1909,7 +2060,7 @@ impl crate::visit::Walk for ObservationComponentValue {
 }
 
 impl crate::validate::Validate for ObservationComponentValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Quantity(x) => v.variant("valueQuantity", x),
             Self::CodeableConcept(x) => v.variant("valueCodeableConcept", x),

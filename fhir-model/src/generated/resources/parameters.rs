@@ -111,12 +111,14 @@ impl crate::visit::Walk for Parameters {
 
 impl crate::validate::Validate for Parameters {
     const IS_RESOURCE: bool = true;
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
         v.field("language", &self.language, 0);
         v.field("parameter", &self.parameter, 0);
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -927,7 +929,7 @@ impl crate::validate::Validate for ParametersParameter {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -935,6 +937,28 @@ impl crate::validate::Validate for ParametersParameter {
         v.choice("value", &self.value, 0);
         v.field("resource", &self.resource, 0);
         v.field("part", &self.part, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::and(
+                        crate::validate::rules::and(
+                            crate::validate::rules::exists(this.part.iter()),
+                            || crate::validate::rules::empty(this.value.iter()),
+                        ),
+                        || crate::validate::rules::empty(this.resource.iter()),
+                    ),
+                    || crate::validate::rules::and(
+                        crate::validate::rules::empty(this.part.iter()),
+                        || crate::validate::rules::xor(
+                            crate::validate::rules::exists(this.value.iter()),
+                            crate::validate::rules::exists(this.resource.iter()),
+                        ),
+                    ),
+                ),
+            );
+        }
     }
 }
 
@@ -1469,7 +1493,7 @@ impl crate::visit::Walk for ParametersParameterValue {
 }
 
 impl crate::validate::Validate for ParametersParameterValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Base64Binary(x) => v.variant("valueBase64Binary", x),
             Self::Boolean(x) => v.variant("valueBoolean", x),

@@ -423,7 +423,8 @@ impl crate::validate::Validate for Patient {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -458,6 +459,108 @@ impl crate::validate::Validate for Patient {
             &["Organization"],
         );
         v.field("link", &self.link, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -595,7 +698,7 @@ impl crate::visit::Walk for PatientDeceased {
 }
 
 impl crate::validate::Validate for PatientDeceased {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Boolean(x) => v.variant("deceasedBoolean", x),
             Self::DateTime(x) => v.variant("deceasedDateTime", x),
@@ -661,7 +764,7 @@ impl crate::visit::Walk for PatientMultipleBirth {
 }
 
 impl crate::validate::Validate for PatientMultipleBirth {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Boolean(x) => v.variant("multipleBirthBoolean", x),
             Self::Integer(x) => v.variant("multipleBirthInteger", x),
@@ -862,7 +965,7 @@ impl crate::validate::Validate for PatientContact {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -873,6 +976,28 @@ impl crate::validate::Validate for PatientContact {
         v.field("gender", &self.gender, 0);
         v.refs("organization", &self.organization, 0, &["Organization"]);
         v.field("period", &self.period, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::or(
+                            crate::validate::rules::exists(
+                                this.name.iter().map(|b| &**b),
+                            ),
+                            || crate::validate::rules::exists(this.telecom.iter()),
+                        ),
+                        || crate::validate::rules::exists(
+                            this.address.iter().map(|b| &**b),
+                        ),
+                    ),
+                    || crate::validate::rules::exists(
+                        this.organization.iter().map(|b| &**b),
+                    ),
+                ),
+            );
+        }
     }
 }
 
@@ -1031,7 +1156,7 @@ impl crate::visit::Walk for PatientCommunication {
 }
 
 impl crate::validate::Validate for PatientCommunication {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1187,7 +1312,7 @@ impl crate::visit::Walk for PatientLink {
 }
 
 impl crate::validate::Validate for PatientLink {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);

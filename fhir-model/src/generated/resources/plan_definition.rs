@@ -544,7 +544,8 @@ impl crate::validate::Validate for PlanDefinition {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -584,6 +585,113 @@ impl crate::validate::Validate for PlanDefinition {
         v.field("library", &self.library, 0);
         v.field("goal", &self.goal, 0);
         v.field("action", &self.action, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[5], this);
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -738,7 +846,7 @@ impl crate::visit::Walk for PlanDefinitionSubject {
 }
 
 impl crate::validate::Validate for PlanDefinitionSubject {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
@@ -931,7 +1039,7 @@ impl crate::visit::Walk for PlanDefinitionGoal {
 }
 
 impl crate::validate::Validate for PlanDefinitionGoal {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1125,7 +1233,7 @@ impl crate::visit::Walk for PlanDefinitionGoalTarget {
 }
 
 impl crate::validate::Validate for PlanDefinitionGoalTarget {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1216,7 +1324,7 @@ impl crate::visit::Walk for PlanDefinitionGoalTargetDetail {
 }
 
 impl crate::validate::Validate for PlanDefinitionGoalTargetDetail {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Quantity(x) => v.variant("detailQuantity", x),
             Self::Range(x) => v.variant("detailRange", x),
@@ -1793,7 +1901,7 @@ impl crate::visit::Walk for PlanDefinitionAction {
 }
 
 impl crate::validate::Validate for PlanDefinitionAction {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1947,7 +2055,7 @@ impl crate::visit::Walk for PlanDefinitionActionSubject {
 }
 
 impl crate::validate::Validate for PlanDefinitionActionSubject {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::CodeableConcept(x) => v.variant("subjectCodeableConcept", x),
             Self::Reference(x) => v.variant_ref("subjectReference", x, &["Group"]),
@@ -2047,7 +2155,7 @@ impl crate::visit::Walk for PlanDefinitionActionTiming {
 }
 
 impl crate::validate::Validate for PlanDefinitionActionTiming {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::DateTime(x) => v.variant("timingDateTime", x),
             Self::Age(x) => v.variant("timingAge", x),
@@ -2119,7 +2227,7 @@ impl crate::visit::Walk for PlanDefinitionActionDefinition {
 }
 
 impl crate::validate::Validate for PlanDefinitionActionDefinition {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Canonical(x) => v.variant("definitionCanonical", x),
             Self::Uri(x) => v.variant("definitionUri", x),
@@ -2245,7 +2353,7 @@ impl crate::visit::Walk for PlanDefinitionActionCondition {
 }
 
 impl crate::validate::Validate for PlanDefinitionActionCondition {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2431,7 +2539,7 @@ impl crate::visit::Walk for PlanDefinitionActionRelatedAction {
 }
 
 impl crate::validate::Validate for PlanDefinitionActionRelatedAction {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2524,7 +2632,7 @@ impl crate::visit::Walk for PlanDefinitionActionRelatedActionOffset {
 }
 
 impl crate::validate::Validate for PlanDefinitionActionRelatedActionOffset {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Duration(x) => v.variant("offsetDuration", x),
             Self::Range(x) => v.variant("offsetRange", x),
@@ -2650,7 +2758,7 @@ impl crate::visit::Walk for PlanDefinitionActionParticipant {
 }
 
 impl crate::validate::Validate for PlanDefinitionActionParticipant {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2797,7 +2905,7 @@ impl crate::visit::Walk for PlanDefinitionActionDynamicValue {
 }
 
 impl crate::validate::Validate for PlanDefinitionActionDynamicValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);

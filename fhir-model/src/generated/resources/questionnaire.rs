@@ -453,7 +453,8 @@ impl crate::validate::Validate for Questionnaire {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -484,6 +485,118 @@ impl crate::validate::Validate for Questionnaire {
         v.field("effectivePeriod", &self.effective_period, 0);
         v.field("code", &self.code, 0);
         v.field("item", &self.item, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[5], this);
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[6], this);
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -967,7 +1080,7 @@ impl crate::validate::Validate for QuestionnaireItem {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -987,6 +1100,205 @@ impl crate::validate::Validate for QuestionnaireItem {
         v.field("answerOption", &self.answer_option, 0);
         v.field("initial", &self.initial, 0);
         v.field("item", &self.item, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::and(
+                    crate::validate::rules::implies(
+                        crate::validate::rules::text_eq(this.type_.iter(), "group"),
+                        || crate::validate::rules::not(
+                            crate::validate::rules::empty(this.item.iter()),
+                        ),
+                    ),
+                    || crate::validate::rules::implies(
+                        crate::validate::rules::text_eq(this.type_.iter(), "display"),
+                        || crate::validate::rules::empty(this.item.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::or(
+                    crate::validate::rules::not(
+                        crate::validate::rules::text_eq(this.type_.iter(), "display"),
+                    ),
+                    || crate::validate::rules::empty(this.code.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.answer_option.iter()),
+                    || crate::validate::rules::empty(this.answer_value_set.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::or(
+                            crate::validate::rules::or(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            crate::validate::rules::or(
+                                                crate::validate::rules::or(
+                                                    crate::validate::rules::text_eq(
+                                                        this.type_.iter(),
+                                                        "choice",
+                                                    ),
+                                                    || crate::validate::rules::text_eq(
+                                                        this.type_.iter(),
+                                                        "open-choice",
+                                                    ),
+                                                ),
+                                                || crate::validate::rules::text_eq(
+                                                    this.type_.iter(),
+                                                    "decimal",
+                                                ),
+                                            ),
+                                            || crate::validate::rules::text_eq(
+                                                this.type_.iter(),
+                                                "integer",
+                                            ),
+                                        ),
+                                        || crate::validate::rules::text_eq(
+                                            this.type_.iter(),
+                                            "date",
+                                        ),
+                                    ),
+                                    || crate::validate::rules::text_eq(
+                                        this.type_.iter(),
+                                        "dateTime",
+                                    ),
+                                ),
+                                || crate::validate::rules::text_eq(
+                                    this.type_.iter(),
+                                    "time",
+                                ),
+                            ),
+                            || crate::validate::rules::text_eq(
+                                this.type_.iter(),
+                                "string",
+                            ),
+                        ),
+                        || crate::validate::rules::text_eq(this.type_.iter(), "quantity"),
+                    ),
+                    || crate::validate::rules::and(
+                        crate::validate::rules::empty(this.answer_value_set.iter()),
+                        || crate::validate::rules::empty(this.answer_option.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::or(
+                    crate::validate::rules::not(
+                        crate::validate::rules::text_eq(this.type_.iter(), "display"),
+                    ),
+                    || crate::validate::rules::and(
+                        crate::validate::rules::empty(this.required.iter()),
+                        || crate::validate::rules::empty(this.repeats.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[5],
+                crate::validate::rules::or(
+                    crate::validate::rules::and(
+                        crate::validate::rules::not(
+                            crate::validate::rules::text_eq(this.type_.iter(), "group"),
+                        ),
+                        || crate::validate::rules::not(
+                            crate::validate::rules::text_eq(this.type_.iter(), "display"),
+                        ),
+                    ),
+                    || crate::validate::rules::empty(this.initial.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[6],
+                crate::validate::rules::or(
+                    crate::validate::rules::not(
+                        crate::validate::rules::text_eq(this.type_.iter(), "display"),
+                    ),
+                    || crate::validate::rules::empty(this.read_only.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[7],
+                crate::validate::rules::or(
+                    crate::validate::rules::text_in(
+                        this.type_.iter(),
+                        &[
+                            "boolean",
+                            "decimal",
+                            "integer",
+                            "string",
+                            "text",
+                            "url",
+                            "open-choice",
+                        ],
+                    ),
+                    || crate::validate::rules::empty(this.max_length.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[8],
+                crate::validate::rules::or(
+                    crate::validate::rules::empty(this.answer_option.iter()),
+                    || crate::validate::rules::empty(this.initial.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[9],
+                crate::validate::rules::implies(
+                    Some(crate::validate::rules::count(this.enable_when.iter()) > 2i64),
+                    || crate::validate::rules::exists(this.enable_behavior.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[10],
+                crate::validate::rules::or(
+                    crate::validate::rules::bool_eq(
+                        crate::validate::rules::single_bool(this.repeats.iter()),
+                        Some(true),
+                    ),
+                    || Some(crate::validate::rules::count(this.initial.iter()) <= 1i64),
+                ),
+            );
+        }
     }
 }
 
@@ -1360,13 +1672,18 @@ impl crate::validate::Validate for QuestionnaireItemEnableWhen {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("question", &self.question, 1);
         v.field("operator", &self.operator, 1);
         v.choice("answer", &self.answer, 1);
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[0], this);
+        }
     }
 }
 
@@ -1535,7 +1852,7 @@ impl crate::visit::Walk for QuestionnaireItemEnableWhenAnswer {
 }
 
 impl crate::validate::Validate for QuestionnaireItemEnableWhenAnswer {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Boolean(x) => v.variant("answerBoolean", x),
             Self::Decimal(x) => v.variant("answerDecimal", x),
@@ -1786,7 +2103,7 @@ impl crate::visit::Walk for QuestionnaireItemAnswerOption {
 }
 
 impl crate::validate::Validate for QuestionnaireItemAnswerOption {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1911,7 +2228,7 @@ impl crate::visit::Walk for QuestionnaireItemAnswerOptionValue {
 }
 
 impl crate::validate::Validate for QuestionnaireItemAnswerOptionValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Integer(x) => v.variant("valueInteger", x),
             Self::Date(x) => v.variant("valueDate", x),
@@ -2226,7 +2543,7 @@ impl crate::visit::Walk for QuestionnaireItemInitial {
 }
 
 impl crate::validate::Validate for QuestionnaireItemInitial {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2402,7 +2719,7 @@ impl crate::visit::Walk for QuestionnaireItemInitialValue {
 }
 
 impl crate::validate::Validate for QuestionnaireItemInitialValue {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Boolean(x) => v.variant("valueBoolean", x),
             Self::Decimal(x) => v.variant("valueDecimal", x),

@@ -388,7 +388,8 @@ impl crate::validate::Validate for RiskAssessment {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -424,6 +425,108 @@ impl crate::validate::Validate for RiskAssessment {
         v.field("prediction", &self.prediction, 0);
         v.field("mitigation", &self.mitigation, 0);
         v.field("note", &self.note, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -596,7 +699,7 @@ impl crate::visit::Walk for RiskAssessmentOccurrence {
 }
 
 impl crate::validate::Validate for RiskAssessmentOccurrence {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::DateTime(x) => v.variant("occurrenceDateTime", x),
             Self::Period(x) => v.variant("occurrencePeriod", x),
@@ -838,7 +941,7 @@ impl crate::validate::Validate for RiskAssessmentPrediction {
             element: Some("probability"),
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -848,6 +951,19 @@ impl crate::validate::Validate for RiskAssessmentPrediction {
         v.field("relativeRisk", &self.relative_risk, 0);
         v.choice("when", &self.when, 0);
         v.field("rationale", &self.rationale, 0);
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[0], this);
+        }
+        #[cfg(feature = "fhirpath")]
+        v.each_choice(
+            "probability",
+            &self.probability,
+            |v, this| {
+                v.interpret_invariant(&Self::INVARIANTS[1], this);
+            },
+        );
     }
 }
 
@@ -934,7 +1050,7 @@ impl crate::visit::Walk for RiskAssessmentPredictionProbability {
 }
 
 impl crate::validate::Validate for RiskAssessmentPredictionProbability {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Decimal(x) => v.variant("probabilityDecimal", x),
             Self::Range(x) => v.variant("probabilityRange", x),
@@ -996,7 +1112,7 @@ impl crate::visit::Walk for RiskAssessmentPredictionWhen {
 }
 
 impl crate::validate::Validate for RiskAssessmentPredictionWhen {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Period(x) => v.variant("whenPeriod", x),
             Self::Range(x) => v.variant("whenRange", x),

@@ -651,7 +651,8 @@ impl crate::validate::Validate for StructureDefinition {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -687,6 +688,467 @@ impl crate::validate::Validate for StructureDefinition {
         v.field("derivation", &self.derivation, 0);
         v.field("snapshot", &self.snapshot, 0);
         v.field("differential", &self.differential, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[5], this);
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[6],
+                crate::validate::rules::or(
+                    crate::validate::rules::text_eq(
+                        this.derivation.iter(),
+                        "constraint",
+                    ),
+                    || v.interpret("snapshot.element.select(path).isDistinct()", this),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[7],
+                crate::validate::rules::implies(
+                    crate::validate::rules::and(
+                        crate::validate::rules::not(
+                            crate::validate::rules::text_eq(this.kind.iter(), "logical"),
+                        ),
+                        || crate::validate::rules::not(
+                            v
+                                .interpret(
+                                    "differential.element.first().path.contains('.')",
+                                    this,
+                                ),
+                        ),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .differential
+                            .iter()
+                            .map(|b| &**b)
+                            .flat_map(|x5| x5.element.iter())
+                            .take(1)
+                            .flat_map(|x6| x6.type_.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[8],
+                crate::validate::rules::or(
+                    crate::validate::rules::bool_eq(
+                        crate::validate::rules::single_bool(this.abstract_.iter()),
+                        Some(true),
+                    ),
+                    || crate::validate::rules::exists(this.base_definition.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[9],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::not(
+                            crate::validate::rules::text_eq(
+                                this.type_.iter(),
+                                "Extension",
+                            ),
+                        ),
+                        || crate::validate::rules::text_eq(
+                            this.derivation.iter(),
+                            "specialization",
+                        ),
+                    ),
+                    || crate::validate::rules::exists(this.context.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[10],
+                crate::validate::rules::or(
+                    crate::validate::rules::exists(this.snapshot.iter().map(|b| &**b)),
+                    || crate::validate::rules::exists(
+                        this.differential.iter().map(|b| &**b),
+                    ),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[11],
+                crate::validate::rules::and(
+                    crate::validate::rules::and(
+                        v
+                            .interpret(
+                                "children().element.where(path.contains('.').not()).label.empty()",
+                                this,
+                            ),
+                        || {
+                            v
+                                .interpret(
+                                    "children().element.where(path.contains('.').not()).code.empty()",
+                                    this,
+                                )
+                        },
+                    ),
+                    || {
+                        v
+                            .interpret(
+                                "children().element.where(path.contains('.').not()).requirements.empty()",
+                                this,
+                            )
+                    },
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[12],
+                crate::validate::rules::implies(
+                    crate::validate::rules::not(
+                        crate::validate::rules::text_eq(this.kind.iter(), "logical"),
+                    ),
+                    || crate::validate::rules::or(
+                        crate::validate::rules::empty(
+                            this.snapshot.iter().map(|b| &**b),
+                        ),
+                        || v.interpret("snapshot.element.first().path = type", this),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[13],
+                crate::validate::rules::and(
+                    Some(
+                        this
+                            .snapshot
+                            .iter()
+                            .map(|b| &**b)
+                            .flat_map(|x1| x1.element.iter())
+                            .all(|x2| {
+                                crate::validate::rules::exists(x2.id.iter()) == Some(true)
+                            }),
+                    ),
+                    || Some(
+                        this
+                            .differential
+                            .iter()
+                            .map(|b| &**b)
+                            .flat_map(|x3| x3.element.iter())
+                            .all(|x4| {
+                                crate::validate::rules::exists(x4.id.iter()) == Some(true)
+                            }),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[14],
+                crate::validate::rules::implies(
+                    crate::validate::rules::not(
+                        crate::validate::rules::text_eq(this.kind.iter(), "logical"),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .snapshot
+                            .iter()
+                            .map(|b| &**b)
+                            .flat_map(|x2| x2.element.iter())
+                            .take(1)
+                            .flat_map(|x3| x3.type_.iter()),
+                    ),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[15],
+                crate::validate::rules::and(
+                    Some(
+                        this
+                            .snapshot
+                            .iter()
+                            .map(|b| &**b)
+                            .flat_map(|x1| x1.element.iter())
+                            .all(|x2| {
+                                crate::validate::rules::exists(x2.id.iter()) == Some(true)
+                            }),
+                    ),
+                    || v.interpret("snapshot.element.id.trace('ids').isDistinct()", this),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[16],
+                crate::validate::rules::and(
+                    Some(
+                        this
+                            .differential
+                            .iter()
+                            .map(|b| &**b)
+                            .flat_map(|x1| x1.element.iter())
+                            .all(|x2| {
+                                crate::validate::rules::exists(x2.id.iter()) == Some(true)
+                            }),
+                    ),
+                    || {
+                        v
+                            .interpret(
+                                "differential.element.id.trace('ids').isDistinct()",
+                                this,
+                            )
+                    },
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[17],
+                crate::validate::rules::implies(
+                    crate::validate::rules::exists(this.context_invariant.iter()),
+                    || crate::validate::rules::text_eq(this.type_.iter(), "Extension"),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[18],
+                crate::validate::rules::implies(
+                    crate::validate::rules::starts_with(
+                        this.url.iter(),
+                        "http://hl7.org/fhir/StructureDefinition",
+                    ),
+                    || crate::validate::rules::and(
+                        Some(
+                            this
+                                .differential
+                                .iter()
+                                .map(|b| &**b)
+                                .flat_map(|x5| x5.element.iter())
+                                .flat_map(|x6| x6.type_.iter())
+                                .flat_map(|x7| x7.code.iter())
+                                .all(|x8| {
+                                    crate::validate::rules::or(
+                                        v.interpret("matches('^[a-zA-Z0-9]+$')", x8),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "matches('^http:\\\\/\\\\/hl7\\\\.org\\\\/fhirpath\\\\/System\\\\.[A-Z][A-Za-z]+$')",
+                                                    x8,
+                                                )
+                                        },
+                                    ) == Some(true)
+                                }),
+                        ),
+                        || Some(
+                            this
+                                .snapshot
+                                .iter()
+                                .map(|b| &**b)
+                                .flat_map(|x13| x13.element.iter())
+                                .flat_map(|x14| x14.type_.iter())
+                                .flat_map(|x15| x15.code.iter())
+                                .all(|x16| {
+                                    crate::validate::rules::or(
+                                        v.interpret("matches('^[a-zA-Z0-9\\\\.]+$')", x16),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "matches('^http:\\\\/\\\\/hl7\\\\.org\\\\/fhirpath\\\\/System\\\\.[A-Z][A-Za-z]+$')",
+                                                    x16,
+                                                )
+                                        },
+                                    ) == Some(true)
+                                }),
+                        ),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[19],
+                crate::validate::rules::implies(
+                    crate::validate::rules::exists(
+                        this
+                            .differential
+                            .iter()
+                            .map(|b| &**b)
+                            .flat_map(|x2| x2.element.iter())
+                            .flat_map(|x3| x3.default_value.iter()),
+                    ),
+                    || crate::validate::rules::text_eq(
+                        this.derivation.iter(),
+                        "specialization",
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[20],
+                crate::validate::rules::implies(
+                    crate::validate::rules::starts_with(
+                        this.url.iter(),
+                        "http://hl7.org/fhir/StructureDefinition",
+                    ),
+                    || crate::validate::rules::and(
+                        crate::validate::rules::empty(
+                            this
+                                .snapshot
+                                .iter()
+                                .map(|b| &**b)
+                                .flat_map(|x2| x2.element.iter())
+                                .flat_map(|x3| x3.default_value.iter()),
+                        ),
+                        || crate::validate::rules::empty(
+                            this
+                                .differential
+                                .iter()
+                                .map(|b| &**b)
+                                .flat_map(|x5| x5.element.iter())
+                                .flat_map(|x6| x6.default_value.iter()),
+                        ),
+                    ),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[21], this);
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -969,7 +1431,7 @@ impl crate::validate::Validate for StructureDefinitionMapping {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -977,6 +1439,16 @@ impl crate::validate::Validate for StructureDefinitionMapping {
         v.field("uri", &self.uri, 0);
         v.field("name", &self.name, 0);
         v.field("comment", &self.comment, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::exists(this.name.iter()),
+                    || crate::validate::rules::exists(this.uri.iter()),
+                ),
+            );
+        }
     }
 }
 
@@ -1139,7 +1611,7 @@ impl crate::visit::Walk for StructureDefinitionContext {
 }
 
 impl crate::validate::Validate for StructureDefinitionContext {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1309,11 +1781,96 @@ impl crate::validate::Validate for StructureDefinitionSnapshot {
             element: Some("element"),
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("element", &self.element, 1);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                Some(
+                    this
+                        .element
+                        .iter()
+                        .all(|x1| {
+                            crate::validate::rules::and(
+                                crate::validate::rules::and(
+                                    crate::validate::rules::exists(x1.definition.iter()),
+                                    || crate::validate::rules::exists(x1.min.iter()),
+                                ),
+                                || crate::validate::rules::exists(x1.max.iter()),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::and(
+                    crate::validate::rules::or(
+                        v.interpret("%resource.kind = 'logical'", this),
+                        || v.interpret("element.first().path = %resource.type", this),
+                    ),
+                    || {
+                        v
+                            .interpret(
+                                "element.tail().all(path.startsWith(%resource.snapshot.element.first().path&'.'))",
+                                this,
+                            )
+                    },
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                Some(
+                    this
+                        .element
+                        .iter()
+                        .all(|x1| {
+                            crate::validate::rules::exists(x1.base.iter().map(|b| &**b))
+                                == Some(true)
+                        }),
+                ),
+            );
+        }
+        v.each(
+            "element",
+            &self.element,
+            |v, this| {
+                v.invariant(
+                    &Self::INVARIANTS[3],
+                    crate::validate::rules::or(
+                        crate::validate::rules::or(
+                            crate::validate::rules::empty(
+                                this.binding.iter().map(|b| &**b),
+                            ),
+                            || crate::validate::rules::exists(
+                                this
+                                    .binding
+                                    .iter()
+                                    .map(|b| &**b)
+                                    .flat_map(|x1| x1.value_set.iter()),
+                            ),
+                        ),
+                        || crate::validate::rules::exists(
+                            this
+                                .binding
+                                .iter()
+                                .map(|b| &**b)
+                                .flat_map(|x2| x2.description.iter()),
+                        ),
+                    ),
+                );
+            },
+        );
     }
 }
 
@@ -1464,11 +2021,58 @@ impl crate::validate::Validate for StructureDefinitionDifferential {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("element", &self.element, 1);
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this
+                        .element
+                        .iter()
+                        .filter(|&x2| {
+                            crate::validate::rules::not(
+                                v.interpret("path.contains('.')", x2),
+                            ) == Some(true)
+                        })
+                        .flat_map(|x3| x3.slicing.iter().map(|b| &**b)),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::and(
+                    crate::validate::rules::or(
+                        v.interpret("%resource.kind = 'logical'", this),
+                        || {
+                            v
+                                .interpret(
+                                    "element.first().path.startsWith(%resource.type)",
+                                    this,
+                                )
+                        },
+                    ),
+                    || crate::validate::rules::or(
+                        v.interpret("element.tail().empty()", this),
+                        || {
+                            v
+                                .interpret(
+                                    "element.tail().all(path.startsWith(%resource.differential.element.first().path.replaceMatches('\\\\..*','')&'.'))",
+                                    this,
+                                )
+                        },
+                    ),
+                ),
+            );
+        }
     }
 }
 

@@ -228,7 +228,8 @@ impl crate::validate::Validate for SubstanceReferenceInformation {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -242,6 +243,108 @@ impl crate::validate::Validate for SubstanceReferenceInformation {
         v.field("geneElement", &self.gene_element, 0);
         v.field("classification", &self.classification, 0);
         v.field("target", &self.target, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -432,7 +535,7 @@ impl crate::visit::Walk for SubstanceReferenceInformationGene {
 }
 
 impl crate::validate::Validate for SubstanceReferenceInformationGene {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -590,7 +693,7 @@ impl crate::visit::Walk for SubstanceReferenceInformationGeneElement {
 }
 
 impl crate::validate::Validate for SubstanceReferenceInformationGeneElement {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -756,7 +859,7 @@ impl crate::visit::Walk for SubstanceReferenceInformationClassification {
 }
 
 impl crate::validate::Validate for SubstanceReferenceInformationClassification {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -999,7 +1102,7 @@ impl crate::visit::Walk for SubstanceReferenceInformationTarget {
 }
 
 impl crate::validate::Validate for SubstanceReferenceInformationTarget {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1116,7 +1219,7 @@ impl crate::visit::Walk for SubstanceReferenceInformationTargetAmount {
 }
 
 impl crate::validate::Validate for SubstanceReferenceInformationTargetAmount {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Quantity(x) => v.variant("amountQuantity", x),
             Self::Range(x) => v.variant("amountRange", x),

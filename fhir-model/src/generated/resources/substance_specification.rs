@@ -374,7 +374,8 @@ impl crate::validate::Validate for SubstanceSpecification {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -407,6 +408,108 @@ impl crate::validate::Validate for SubstanceSpecification {
         v.refs("polymer", &self.polymer, 0, &["SubstancePolymer"]);
         v.refs("protein", &self.protein, 0, &["SubstanceProtein"]);
         v.refs("sourceMaterial", &self.source_material, 0, &["SubstanceSourceMaterial"]);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -751,7 +854,7 @@ impl crate::visit::Walk for SubstanceSpecificationMoiety {
 }
 
 impl crate::validate::Validate for SubstanceSpecificationMoiety {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -845,7 +948,7 @@ impl crate::visit::Walk for SubstanceSpecificationMoietyAmount {
 }
 
 impl crate::validate::Validate for SubstanceSpecificationMoietyAmount {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Quantity(x) => v.variant("amountQuantity", x),
             Self::String(x) => v.variant("amountString", x),
@@ -1033,7 +1136,7 @@ impl crate::visit::Walk for SubstanceSpecificationProperty {
 }
 
 impl crate::validate::Validate for SubstanceSpecificationProperty {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1131,7 +1234,7 @@ impl crate::visit::Walk for SubstanceSpecificationPropertyDefiningSubstance {
 }
 
 impl crate::validate::Validate for SubstanceSpecificationPropertyDefiningSubstance {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Reference(x) => {
                 v.variant_ref(
@@ -1199,7 +1302,7 @@ impl crate::visit::Walk for SubstanceSpecificationPropertyAmount {
 }
 
 impl crate::validate::Validate for SubstanceSpecificationPropertyAmount {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Quantity(x) => v.variant("amountQuantity", x),
             Self::String(x) => v.variant("amountString", x),
@@ -1413,7 +1516,7 @@ impl crate::visit::Walk for SubstanceSpecificationStructure {
 }
 
 impl crate::validate::Validate for SubstanceSpecificationStructure {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1606,7 +1709,7 @@ impl crate::visit::Walk for SubstanceSpecificationStructureIsotope {
 }
 
 impl crate::validate::Validate for SubstanceSpecificationStructureIsotope {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1760,7 +1863,7 @@ impl crate::visit::Walk for SubstanceSpecificationStructureIsotopeMolecularWeigh
 
 impl crate::validate::Validate
 for SubstanceSpecificationStructureIsotopeMolecularWeight {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1915,7 +2018,7 @@ impl crate::visit::Walk for SubstanceSpecificationStructureRepresentation {
 }
 
 impl crate::validate::Validate for SubstanceSpecificationStructureRepresentation {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2084,7 +2187,7 @@ impl crate::visit::Walk for SubstanceSpecificationCode {
 }
 
 impl crate::validate::Validate for SubstanceSpecificationCode {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2330,7 +2433,7 @@ impl crate::visit::Walk for SubstanceSpecificationName {
 }
 
 impl crate::validate::Validate for SubstanceSpecificationName {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2521,7 +2624,7 @@ impl crate::visit::Walk for SubstanceSpecificationNameOfficial {
 }
 
 impl crate::validate::Validate for SubstanceSpecificationNameOfficial {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2775,7 +2878,7 @@ impl crate::visit::Walk for SubstanceSpecificationRelationship {
 }
 
 impl crate::validate::Validate for SubstanceSpecificationRelationship {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2882,7 +2985,7 @@ impl crate::visit::Walk for SubstanceSpecificationRelationshipSubstance {
 }
 
 impl crate::validate::Validate for SubstanceSpecificationRelationshipSubstance {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Reference(x) => {
                 v.variant_ref("substanceReference", x, &["SubstanceSpecification"])
@@ -2964,7 +3067,7 @@ impl crate::visit::Walk for SubstanceSpecificationRelationshipAmount {
 }
 
 impl crate::validate::Validate for SubstanceSpecificationRelationshipAmount {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         match self {
             Self::Quantity(x) => v.variant("amountQuantity", x),
             Self::Range(x) => v.variant("amountRange", x),

@@ -478,7 +478,8 @@ impl crate::validate::Validate for TerminologyCapabilities {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -511,6 +512,186 @@ impl crate::validate::Validate for TerminologyCapabilities {
         v.field("validateCode", &self.validate_code, 0);
         v.field("translation", &self.translation, 0);
         v.field("closure", &self.closure, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[5], this);
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[6],
+                Some(
+                    ((crate::validate::rules::count(this.description.iter())
+                        + crate::validate::rules::count(
+                            this.software.iter().map(|b| &**b),
+                        ))
+                        + crate::validate::rules::count(
+                            this.implementation.iter().map(|b| &**b),
+                        )) > 0i64,
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[7],
+                crate::validate::rules::or(
+                    crate::validate::rules::not(
+                        crate::validate::rules::text_eq(this.kind.iter(), "instance"),
+                    ),
+                    || crate::validate::rules::exists(
+                        this.implementation.iter().map(|b| &**b),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[8],
+                crate::validate::rules::or(
+                    crate::validate::rules::not(
+                        crate::validate::rules::text_eq(this.kind.iter(), "capability"),
+                    ),
+                    || crate::validate::rules::and(
+                        crate::validate::rules::not(
+                            crate::validate::rules::exists(
+                                this.implementation.iter().map(|b| &**b),
+                            ),
+                        ),
+                        || crate::validate::rules::exists(
+                            this.software.iter().map(|b| &**b),
+                        ),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[9],
+                crate::validate::rules::or(
+                    crate::validate::rules::not(
+                        crate::validate::rules::text_eq(this.kind.iter(), "requirements"),
+                    ),
+                    || crate::validate::rules::and(
+                        crate::validate::rules::not(
+                            crate::validate::rules::exists(
+                                this.implementation.iter().map(|b| &**b),
+                            ),
+                        ),
+                        || crate::validate::rules::not(
+                            crate::validate::rules::exists(
+                                this.software.iter().map(|b| &**b),
+                            ),
+                        ),
+                    ),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -750,7 +931,7 @@ impl crate::visit::Walk for TerminologyCapabilitiesSoftware {
 }
 
 impl crate::validate::Validate for TerminologyCapabilitiesSoftware {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -905,7 +1086,7 @@ impl crate::visit::Walk for TerminologyCapabilitiesImplementation {
 }
 
 impl crate::validate::Validate for TerminologyCapabilitiesImplementation {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1072,13 +1253,30 @@ impl crate::validate::Validate for TerminologyCapabilitiesCodeSystem {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("uri", &self.uri, 0);
         v.field("version", &self.version, 0);
         v.field("subsumption", &self.subsumption, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::implies(
+                    Some(crate::validate::rules::count(this.version.iter()) > 1i64),
+                    || Some(
+                        this
+                            .version
+                            .iter()
+                            .all(|x1| {
+                                crate::validate::rules::exists(x1.code.iter()) == Some(true)
+                            }),
+                    ),
+                ),
+            );
+        }
     }
 }
 
@@ -1264,7 +1462,7 @@ impl crate::visit::Walk for TerminologyCapabilitiesCodeSystemVersion {
 }
 
 impl crate::validate::Validate for TerminologyCapabilitiesCodeSystemVersion {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1431,7 +1629,7 @@ impl crate::visit::Walk for TerminologyCapabilitiesCodeSystemVersionFilter {
 }
 
 impl crate::validate::Validate for TerminologyCapabilitiesCodeSystemVersionFilter {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1612,7 +1810,7 @@ impl crate::visit::Walk for TerminologyCapabilitiesExpansion {
 }
 
 impl crate::validate::Validate for TerminologyCapabilitiesExpansion {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1766,7 +1964,7 @@ impl crate::visit::Walk for TerminologyCapabilitiesExpansionParameter {
 }
 
 impl crate::validate::Validate for TerminologyCapabilitiesExpansionParameter {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1910,7 +2108,7 @@ impl crate::visit::Walk for TerminologyCapabilitiesValidateCode {
 }
 
 impl crate::validate::Validate for TerminologyCapabilitiesValidateCode {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2051,7 +2249,7 @@ impl crate::visit::Walk for TerminologyCapabilitiesTranslation {
 }
 
 impl crate::validate::Validate for TerminologyCapabilitiesTranslation {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2186,7 +2384,7 @@ impl crate::visit::Walk for TerminologyCapabilitiesClosure {
 }
 
 impl crate::validate::Validate for TerminologyCapabilitiesClosure {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);

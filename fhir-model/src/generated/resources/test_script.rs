@@ -444,7 +444,8 @@ impl crate::validate::Validate for TestScript {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
+        #[cfg(feature = "fhirpath")] v.enter_resource(self);
         v.field("id", &self.id, 0);
         v.field("meta", &self.meta, 0);
         v.field("implicitRules", &self.implicit_rules, 0);
@@ -477,6 +478,113 @@ impl crate::validate::Validate for TestScript {
         v.field("setup", &self.setup, 0);
         v.field("test", &self.test, 0);
         v.field("teardown", &self.teardown, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::empty(
+                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::not(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        crate::validate::rules::or(
+                                            v
+                                                .interpret(
+                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                    x1,
+                                                ),
+                                            || {
+                                                v
+                                                    .interpret(
+                                                        "descendants().where(reference = '#').exists()",
+                                                        x1,
+                                                    )
+                                            },
+                                        ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(as(canonical) = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                            ) == Some(true)
+                        }),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::and(
+                    crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x2| x2.meta().into_iter())
+                            .flat_map(|x3| x3.version_id.iter()),
+                    ),
+                    || crate::validate::rules::empty(
+                        this
+                            .contained
+                            .iter()
+                            .flat_map(|x5| x5.meta().into_iter())
+                            .flat_map(|x6| x6.last_updated.iter()),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[3],
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x2| x2.meta().into_iter())
+                        .flat_map(|x3| x3.security.iter()),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[4],
+                crate::validate::rules::exists(
+                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+                ),
+            );
+        }
+        #[cfg(feature = "fhirpath")]
+        {
+            let this = self;
+            v.interpret_invariant(&Self::INVARIANTS[5], this);
+        }
+        #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }
 
@@ -713,7 +821,7 @@ impl crate::visit::Walk for TestScriptOrigin {
 }
 
 impl crate::validate::Validate for TestScriptOrigin {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -870,7 +978,7 @@ impl crate::visit::Walk for TestScriptDestination {
 }
 
 impl crate::validate::Validate for TestScriptDestination {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1028,12 +1136,26 @@ impl crate::validate::Validate for TestScriptMetadata {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("link", &self.link, 0);
         v.field("capability", &self.capability, 1);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::exists(
+                        this.capability.iter().flat_map(|x1| x1.required.iter()),
+                    ),
+                    || crate::validate::rules::exists(
+                        this.capability.iter().flat_map(|x2| x2.validated.iter()),
+                    ),
+                ),
+            );
+        }
     }
 }
 
@@ -1186,7 +1308,7 @@ impl crate::visit::Walk for TestScriptMetadataLink {
 }
 
 impl crate::validate::Validate for TestScriptMetadataLink {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1413,7 +1535,7 @@ impl crate::visit::Walk for TestScriptMetadataCapability {
 }
 
 impl crate::validate::Validate for TestScriptMetadataCapability {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1600,7 +1722,7 @@ impl crate::visit::Walk for TestScriptFixture {
 }
 
 impl crate::validate::Validate for TestScriptFixture {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1834,7 +1956,7 @@ impl crate::validate::Validate for TestScriptVariable {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -1846,6 +1968,19 @@ impl crate::validate::Validate for TestScriptVariable {
         v.field("hint", &self.hint, 0);
         v.field("path", &self.path, 0);
         v.field("sourceId", &self.source_id, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::empty(this.expression.iter()),
+                        || crate::validate::rules::empty(this.header_field.iter()),
+                    ),
+                    || crate::validate::rules::empty(this.path.iter()),
+                ),
+            );
+        }
     }
 }
 
@@ -1994,7 +2129,7 @@ impl crate::visit::Walk for TestScriptSetup {
 }
 
 impl crate::validate::Validate for TestScriptSetup {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2145,12 +2280,22 @@ impl crate::validate::Validate for TestScriptSetupAction {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("operation", &self.operation, 0);
         v.field("assert", &self.assert, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::xor(
+                    crate::validate::rules::exists(this.operation.iter().map(|b| &**b)),
+                    crate::validate::rules::exists(this.assert.iter().map(|b| &**b)),
+                ),
+            );
+        }
     }
 }
 
@@ -2476,7 +2621,7 @@ impl crate::validate::Validate for TestScriptSetupActionOperation {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -2497,6 +2642,26 @@ impl crate::validate::Validate for TestScriptSetupActionOperation {
         v.field("sourceId", &self.source_id, 0);
         v.field("targetId", &self.target_id, 0);
         v.field("url", &self.url, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::exists(this.source_id.iter()),
+                        || Some(
+                            ((crate::validate::rules::count(this.target_id.iter())
+                                + crate::validate::rules::count(this.url.iter()))
+                                + crate::validate::rules::count(this.params.iter())) == 1i64,
+                        ),
+                    ),
+                    || crate::validate::rules::text_in(
+                        this.type_.iter().map(|b| &**b).flat_map(|x1| x1.code.iter()),
+                        &["capabilities", "search", "transaction", "history"],
+                    ),
+                ),
+            );
+        }
     }
 }
 
@@ -2685,7 +2850,7 @@ impl crate::visit::Walk for TestScriptSetupActionOperationRequestHeader {
 }
 
 impl crate::validate::Validate for TestScriptSetupActionOperationRequestHeader {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -3171,7 +3336,7 @@ impl crate::validate::Validate for TestScriptSetupActionAssert {
             element: None,
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -3197,6 +3362,70 @@ impl crate::validate::Validate for TestScriptSetupActionAssert {
         v.field("validateProfileId", &self.validate_profile_id, 0);
         v.field("value", &self.value, 0);
         v.field("warningOnly", &self.warning_only, 1);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::or(
+                    crate::validate::rules::exists(this.extension.iter()),
+                    || Some(
+                        ((((((((((crate::validate::rules::count(this.content_type.iter())
+                            + crate::validate::rules::count(this.expression.iter()))
+                            + crate::validate::rules::count(this.header_field.iter()))
+                            + crate::validate::rules::count(this.minimum_id.iter()))
+                            + crate::validate::rules::count(
+                                this.navigation_links.iter(),
+                            )) + crate::validate::rules::count(this.path.iter()))
+                            + crate::validate::rules::count(this.request_method.iter()))
+                            + crate::validate::rules::count(this.resource.iter()))
+                            + crate::validate::rules::count(this.response_code.iter()))
+                            + crate::validate::rules::count(this.response.iter()))
+                            + crate::validate::rules::count(
+                                this.validate_profile_id.iter(),
+                            )) <= 1i64,
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[1],
+                crate::validate::rules::xor(
+                    crate::validate::rules::empty(this.compare_to_source_id.iter()),
+                    crate::validate::rules::or(
+                        crate::validate::rules::exists(
+                            this.compare_to_source_expression.iter(),
+                        ),
+                        || crate::validate::rules::exists(
+                            this.compare_to_source_path.iter(),
+                        ),
+                    ),
+                ),
+            );
+        }
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[2],
+                crate::validate::rules::or(
+                    crate::validate::rules::or(
+                        crate::validate::rules::and(
+                            crate::validate::rules::and(
+                                crate::validate::rules::empty(this.response.iter()),
+                                || crate::validate::rules::empty(this.response_code.iter()),
+                            ),
+                            || crate::validate::rules::text_eq(
+                                this.direction.iter(),
+                                "request",
+                            ),
+                        ),
+                        || crate::validate::rules::empty(this.direction.iter()),
+                    ),
+                    || crate::validate::rules::text_eq(this.direction.iter(), "response"),
+                ),
+            );
+        }
     }
 }
 
@@ -3395,7 +3624,7 @@ impl crate::visit::Walk for TestScriptTest {
 }
 
 impl crate::validate::Validate for TestScriptTest {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -3580,12 +3809,126 @@ impl crate::validate::Validate for TestScriptTestAction {
             element: Some("assert"),
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("operation", &self.operation, 0);
         v.field("assert", &self.assert, 0);
+        {
+            let this = self;
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::xor(
+                    crate::validate::rules::exists(this.operation.iter().map(|b| &**b)),
+                    crate::validate::rules::exists(this.assert.iter().map(|b| &**b)),
+                ),
+            );
+        }
+        v.each(
+            "operation",
+            &self.operation,
+            |v, this| {
+                v.invariant(
+                    &Self::INVARIANTS[1],
+                    crate::validate::rules::or(
+                        crate::validate::rules::or(
+                            crate::validate::rules::exists(this.source_id.iter()),
+                            || Some(
+                                ((crate::validate::rules::count(this.target_id.iter())
+                                    + crate::validate::rules::count(this.url.iter()))
+                                    + crate::validate::rules::count(this.params.iter())) == 1i64,
+                            ),
+                        ),
+                        || crate::validate::rules::text_in(
+                            this
+                                .type_
+                                .iter()
+                                .map(|b| &**b)
+                                .flat_map(|x1| x1.code.iter()),
+                            &["capabilities", "search", "transaction", "history"],
+                        ),
+                    ),
+                );
+            },
+        );
+        v.each(
+            "assert",
+            &self.assert,
+            |v, this| {
+                v.invariant(
+                    &Self::INVARIANTS[2],
+                    crate::validate::rules::or(
+                        crate::validate::rules::exists(this.extension.iter()),
+                        || Some(
+                            ((((((((((crate::validate::rules::count(
+                                this.content_type.iter(),
+                            ) + crate::validate::rules::count(this.expression.iter()))
+                                + crate::validate::rules::count(this.header_field.iter()))
+                                + crate::validate::rules::count(this.minimum_id.iter()))
+                                + crate::validate::rules::count(
+                                    this.navigation_links.iter(),
+                                )) + crate::validate::rules::count(this.path.iter()))
+                                + crate::validate::rules::count(this.request_method.iter()))
+                                + crate::validate::rules::count(this.resource.iter()))
+                                + crate::validate::rules::count(this.response_code.iter()))
+                                + crate::validate::rules::count(this.response.iter()))
+                                + crate::validate::rules::count(
+                                    this.validate_profile_id.iter(),
+                                )) <= 1i64,
+                        ),
+                    ),
+                );
+            },
+        );
+        v.each(
+            "assert",
+            &self.assert,
+            |v, this| {
+                v.invariant(
+                    &Self::INVARIANTS[3],
+                    crate::validate::rules::xor(
+                        crate::validate::rules::empty(this.compare_to_source_id.iter()),
+                        crate::validate::rules::or(
+                            crate::validate::rules::exists(
+                                this.compare_to_source_expression.iter(),
+                            ),
+                            || crate::validate::rules::exists(
+                                this.compare_to_source_path.iter(),
+                            ),
+                        ),
+                    ),
+                );
+            },
+        );
+        v.each(
+            "assert",
+            &self.assert,
+            |v, this| {
+                v.invariant(
+                    &Self::INVARIANTS[4],
+                    crate::validate::rules::or(
+                        crate::validate::rules::or(
+                            crate::validate::rules::and(
+                                crate::validate::rules::and(
+                                    crate::validate::rules::empty(this.response.iter()),
+                                    || crate::validate::rules::empty(this.response_code.iter()),
+                                ),
+                                || crate::validate::rules::text_eq(
+                                    this.direction.iter(),
+                                    "request",
+                                ),
+                            ),
+                            || crate::validate::rules::empty(this.direction.iter()),
+                        ),
+                        || crate::validate::rules::text_eq(
+                            this.direction.iter(),
+                            "response",
+                        ),
+                    ),
+                );
+            },
+        );
     }
 }
 
@@ -3712,7 +4055,7 @@ impl crate::visit::Walk for TestScriptTeardown {
 }
 
 impl crate::validate::Validate for TestScriptTeardown {
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
@@ -3857,11 +4200,38 @@ impl crate::validate::Validate for TestScriptTeardownAction {
             element: Some("operation"),
         },
     ];
-    fn validate(&self, v: &mut crate::validate::Validator) {
+    fn validate<'a>(&'a self, v: &mut crate::validate::Validator<'a>) {
         v.attr("id", &self.id, 0);
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("operation", &self.operation, 1);
+        v.each(
+            "operation",
+            &self.operation,
+            |v, this| {
+                v.invariant(
+                    &Self::INVARIANTS[0],
+                    crate::validate::rules::or(
+                        crate::validate::rules::or(
+                            crate::validate::rules::exists(this.source_id.iter()),
+                            || Some(
+                                ((crate::validate::rules::count(this.target_id.iter())
+                                    + crate::validate::rules::count(this.url.iter()))
+                                    + crate::validate::rules::count(this.params.iter())) == 1i64,
+                            ),
+                        ),
+                        || crate::validate::rules::text_in(
+                            this
+                                .type_
+                                .iter()
+                                .map(|b| &**b)
+                                .flat_map(|x1| x1.code.iter()),
+                            &["capabilities", "search", "transaction", "history"],
+                        ),
+                    ),
+                );
+            },
+        );
     }
 }
 

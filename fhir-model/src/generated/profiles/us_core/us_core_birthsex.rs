@@ -83,7 +83,7 @@ impl TryFrom<Extension> for UsCoreBirthSex {
     }
 }
 
-/// The table of `us-core-birthsex`: its 5 elements with cardinality and types, 0 slices and 3 rules.
+/// The table of `us-core-birthsex`: its 5 elements with cardinality and types, 0 slices, 3 rules and 0 constraints.
 pub static US_CORE_BIRTHSEX: ProfileMeta = ProfileMeta {
     id: "us-core-birthsex",
     url: "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex",
@@ -140,4 +140,5 @@ pub static US_CORE_BIRTHSEX: ProfileMeta = ProfileMeta {
             check: Check::Types(&["code"]),
         },
     ],
+    constraints: &[],
 };

@@ -25,10 +25,23 @@ impl UsCoreBloodPressure {
         self.resource
     }
     /// What the profile requires beyond the base type (cardinality, fixed and pattern
-    /// values, required bindings, extension slices); combine with
+    /// values, required bindings, extension slices, its own constraints); combine with
     /// [`crate::validate::validate_resource`] for the base rules.
     pub fn validate(&self) -> Vec<crate::validate::Issue> {
-        crate::profile::validate(&self.resource, &US_CORE_BLOOD_PRESSURE)
+        #[allow(unused_mut)]
+        let mut issues = crate::profile::validate(
+            &self.resource,
+            &US_CORE_BLOOD_PRESSURE,
+        );
+        #[cfg(feature = "fhirpath")]
+        issues
+            .extend(
+                crate::profile::check_constraints(
+                    &self.resource,
+                    &US_CORE_BLOOD_PRESSURE,
+                ),
+            );
+        issues
     }
 }
 
@@ -57,7 +70,7 @@ impl std::ops::DerefMut for UsCoreBloodPressure {
     }
 }
 
-/// The table of `us-core-blood-pressure`: its 94 elements with cardinality and types, 3 slices and 30 rules.
+/// The table of `us-core-blood-pressure`: its 94 elements with cardinality and types, 3 slices, 30 rules and 3 constraints.
 pub static US_CORE_BLOOD_PRESSURE: ProfileMeta = ProfileMeta {
     id: "us-core-blood-pressure",
     url: "http://hl7.org/fhir/us/core/StructureDefinition/us-core-blood-pressure",
@@ -864,6 +877,38 @@ pub static US_CORE_BLOOD_PRESSURE: ProfileMeta = ProfileMeta {
         Rule {
             id: "Observation.component:diastolic.value[x].code",
             check: Check::Fixed("\"mm[Hg]\""),
+        },
+    ],
+    constraints: &[
+        crate::profile::ProfileConstraint {
+            id: "Observation",
+            invariant: crate::validate::Invariant {
+                key: "vs-2",
+                severity: crate::validate::Severity::Error,
+                human: "If there is no component or hasMember element then either a value[x] or a data absent reason must be present.",
+                expression: "(component.empty() and hasMember.empty()) implies (dataAbsentReason.exists() or value.exists())",
+                element: None,
+            },
+        },
+        crate::profile::ProfileConstraint {
+            id: "Observation.effective[x]",
+            invariant: crate::validate::Invariant {
+                key: "vs-1",
+                severity: crate::validate::Severity::Error,
+                human: "if Observation.effective[x] is dateTime and has a value then that value shall be precise to the day",
+                expression: "($this as dateTime).toString().length() >= 8",
+                element: None,
+            },
+        },
+        crate::profile::ProfileConstraint {
+            id: "Observation.component",
+            invariant: crate::validate::Invariant {
+                key: "vs-3",
+                severity: crate::validate::Severity::Error,
+                human: "If there is no a value a data absent reason must be present",
+                expression: "value.exists() or dataAbsentReason.exists()",
+                element: None,
+            },
         },
     ],
 };

@@ -121,7 +121,7 @@ impl TryFrom<Extension> for UsCoreEthnicity {
     }
 }
 
-/// The table of `us-core-ethnicity`: its 20 elements with cardinality and types, 3 slices and 14 rules.
+/// The table of `us-core-ethnicity`: its 20 elements with cardinality and types, 3 slices, 14 rules and 0 constraints.
 pub static US_CORE_ETHNICITY: ProfileMeta = ProfileMeta {
     id: "us-core-ethnicity",
     url: "http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity",
@@ -394,4 +394,5 @@ pub static US_CORE_ETHNICITY: ProfileMeta = ProfileMeta {
             },
         },
     ],
+    constraints: &[],
 };

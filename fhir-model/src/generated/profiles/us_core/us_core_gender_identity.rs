@@ -81,7 +81,7 @@ impl TryFrom<Extension> for UsCoreGenderIdentity {
     }
 }
 
-/// The table of `us-core-genderIdentity`: its 5 elements with cardinality and types, 0 slices and 4 rules.
+/// The table of `us-core-genderIdentity`: its 5 elements with cardinality and types, 0 slices, 4 rules and 0 constraints.
 pub static US_CORE_GENDER_IDENTITY: ProfileMeta = ProfileMeta {
     id: "us-core-genderIdentity",
     url: "http://hl7.org/fhir/us/core/StructureDefinition/us-core-genderIdentity",
@@ -145,4 +145,5 @@ pub static US_CORE_GENDER_IDENTITY: ProfileMeta = ProfileMeta {
             check: Check::Types(&["CodeableConcept"]),
         },
     ],
+    constraints: &[],
 };

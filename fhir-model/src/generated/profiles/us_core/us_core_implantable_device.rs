@@ -27,7 +27,7 @@ impl UsCoreImplantableDevice {
         self.resource
     }
     /// What the profile requires beyond the base type (cardinality, fixed and pattern
-    /// values, required bindings, extension slices); combine with
+    /// values, required bindings, extension slices, its own constraints); combine with
     /// [`crate::validate::validate_resource`] for the base rules.
     pub fn validate(&self) -> Vec<crate::validate::Issue> {
         crate::profile::validate(&self.resource, &US_CORE_IMPLANTABLE_DEVICE)
@@ -61,7 +61,7 @@ impl std::ops::DerefMut for UsCoreImplantableDevice {
     }
 }
 
-/// The table of `us-core-implantable-device`: its 66 elements with cardinality and types, 0 slices and 4 rules.
+/// The table of `us-core-implantable-device`: its 66 elements with cardinality and types, 0 slices, 4 rules and 0 constraints.
 pub static US_CORE_IMPLANTABLE_DEVICE: ProfileMeta = ProfileMeta {
     id: "us-core-implantable-device",
     url: "http://hl7.org/fhir/us/core/StructureDefinition/us-core-implantable-device",
@@ -495,4 +495,5 @@ pub static US_CORE_IMPLANTABLE_DEVICE: ProfileMeta = ProfileMeta {
             },
         },
     ],
+    constraints: &[],
 };

@@ -27,7 +27,7 @@ impl UsCoreMedicationRequest {
         self.resource
     }
     /// What the profile requires beyond the base type (cardinality, fixed and pattern
-    /// values, required bindings, extension slices); combine with
+    /// values, required bindings, extension slices, its own constraints); combine with
     /// [`crate::validate::validate_resource`] for the base rules.
     pub fn validate(&self) -> Vec<crate::validate::Issue> {
         crate::profile::validate(&self.resource, &US_CORE_MEDICATIONREQUEST)
@@ -61,7 +61,7 @@ impl std::ops::DerefMut for UsCoreMedicationRequest {
     }
 }
 
-/// The table of `us-core-medicationrequest`: its 83 elements with cardinality and types, 0 slices and 1 rules.
+/// The table of `us-core-medicationrequest`: its 83 elements with cardinality and types, 0 slices, 1 rules and 0 constraints.
 pub static US_CORE_MEDICATIONREQUEST: ProfileMeta = ProfileMeta {
     id: "us-core-medicationrequest",
     url: "http://hl7.org/fhir/us/core/StructureDefinition/us-core-medicationrequest",
@@ -576,4 +576,5 @@ pub static US_CORE_MEDICATIONREQUEST: ProfileMeta = ProfileMeta {
             },
         },
     ],
+    constraints: &[],
 };

@@ -28,10 +28,15 @@ impl UsCorePatient {
         self.resource
     }
     /// What the profile requires beyond the base type (cardinality, fixed and pattern
-    /// values, required bindings, extension slices); combine with
+    /// values, required bindings, extension slices, its own constraints); combine with
     /// [`crate::validate::validate_resource`] for the base rules.
     pub fn validate(&self) -> Vec<crate::validate::Issue> {
-        crate::profile::validate(&self.resource, &US_CORE_PATIENT)
+        #[allow(unused_mut)]
+        let mut issues = crate::profile::validate(&self.resource, &US_CORE_PATIENT);
+        #[cfg(feature = "fhirpath")]
+        issues
+            .extend(crate::profile::check_constraints(&self.resource, &US_CORE_PATIENT));
+        issues
     }
     /// Slice `race` of `extension`: <http://hl7.org/fhir/us/core/StructureDefinition/us-core-race> · `0..1`
     ///
@@ -112,7 +117,7 @@ impl std::ops::DerefMut for UsCorePatient {
     }
 }
 
-/// The table of `us-core-patient`: its 85 elements with cardinality and types, 4 slices and 15 rules.
+/// The table of `us-core-patient`: its 85 elements with cardinality and types, 4 slices, 15 rules and 1 constraints.
 pub static US_CORE_PATIENT: ProfileMeta = ProfileMeta {
     id: "us-core-patient",
     url: "http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient",
@@ -759,6 +764,18 @@ pub static US_CORE_PATIENT: ProfileMeta = ProfileMeta {
             check: Check::Cardinality {
                 min: 1,
                 max: Some(1),
+            },
+        },
+    ],
+    constraints: &[
+        crate::profile::ProfileConstraint {
+            id: "Patient",
+            invariant: crate::validate::Invariant {
+                key: "us-core-6",
+                severity: crate::validate::Severity::Error,
+                human: "Either Patient.name.given and/or Patient.name.family SHALL be present or a Data Absent Reason Extension SHALL be present.",
+                expression: "(name.family.exists() or name.given.exists()) xor extension.where(url='http://hl7.org/fhir/StructureDefinition/data-absent-reason').exists()",
+                element: None,
             },
         },
     ],

@@ -128,7 +128,7 @@ impl TryFrom<Extension> for UsCoreRace {
     }
 }
 
-/// The table of `us-core-race`: its 20 elements with cardinality and types, 3 slices and 14 rules.
+/// The table of `us-core-race`: its 20 elements with cardinality and types, 3 slices, 14 rules and 0 constraints.
 pub static US_CORE_RACE: ProfileMeta = ProfileMeta {
     id: "us-core-race",
     url: "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race",
@@ -401,4 +401,5 @@ pub static US_CORE_RACE: ProfileMeta = ProfileMeta {
             },
         },
     ],
+    constraints: &[],
 };
