@@ -29,7 +29,10 @@
 pub mod arrow;
 mod error;
 pub mod keys;
+pub mod ndjson;
 pub mod output;
+#[cfg(feature = "datafusion")]
+pub mod parquet;
 mod run;
 pub mod view;
 

@@ -283,6 +283,120 @@ fn csv_field(s: &str, out: &mut String) {
     }
 }
 
+/// Where a command's batches go: one CSV or NDJSON file, or a directory of Parquet files.
+pub enum Sink {
+    /// A CSV file.
+    Csv {
+        /// The file.
+        out: io::BufWriter<std::fs::File>,
+        /// The path, for the report.
+        path: std::path::PathBuf,
+        /// Whether the header is written.
+        header_done: bool,
+    },
+    /// An NDJSON file.
+    Ndjson {
+        /// The file.
+        out: io::BufWriter<std::fs::File>,
+        /// The path, for the report.
+        path: std::path::PathBuf,
+    },
+    /// Parquet files `part-NNNNN.parquet` in a directory.
+    #[cfg(feature = "datafusion")]
+    Parquet(crate::parquet::PartitionedWriter),
+}
+
+impl Sink {
+    /// Creates the output (the file, or the directory for Parquet).
+    pub fn create(
+        format: Format,
+        path: &std::path::Path,
+        partition_rows: usize,
+    ) -> io::Result<Sink> {
+        let file = || -> io::Result<io::BufWriter<std::fs::File>> {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)?;
+            }
+            Ok(io::BufWriter::with_capacity(
+                1 << 20,
+                std::fs::File::create(path)?,
+            ))
+        };
+        match format {
+            Format::Csv => Ok(Sink::Csv {
+                out: file()?,
+                path: path.to_owned(),
+                header_done: false,
+            }),
+            Format::Ndjson => Ok(Sink::Ndjson {
+                out: file()?,
+                path: path.to_owned(),
+            }),
+            #[cfg(feature = "datafusion")]
+            Format::Parquet => Ok(Sink::Parquet(crate::parquet::PartitionedWriter::create(
+                path,
+                partition_rows,
+            )?)),
+            #[cfg(not(feature = "datafusion"))]
+            Format::Parquet => {
+                let _ = partition_rows;
+                Err(io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    "Parquet output needs fhir-views built with the `datafusion` feature",
+                ))
+            }
+        }
+    }
+
+    /// Called once with the schema before the first batch.
+    pub fn start(&mut self, schema: &arrow_schema::SchemaRef) -> io::Result<()> {
+        match self {
+            Sink::Csv {
+                out, header_done, ..
+            } => {
+                let empty = RecordBatch::new_empty(schema.clone());
+                write_csv(&empty, true, out)?;
+                *header_done = true;
+                Ok(())
+            }
+            Sink::Ndjson { .. } => Ok(()),
+            #[cfg(feature = "datafusion")]
+            Sink::Parquet(w) => {
+                w.set_schema(schema.clone());
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes a batch.
+    pub fn write(&mut self, batch: &RecordBatch) -> io::Result<()> {
+        match self {
+            Sink::Csv {
+                out, header_done, ..
+            } => {
+                let header = !*header_done;
+                *header_done = true;
+                write_csv(batch, header, out)
+            }
+            Sink::Ndjson { out, .. } => write_ndjson(batch, out),
+            #[cfg(feature = "datafusion")]
+            Sink::Parquet(w) => w.write(batch),
+        }
+    }
+
+    /// Flushes and closes; returns the files written.
+    pub fn finish(self) -> io::Result<Vec<String>> {
+        match self {
+            Sink::Csv { mut out, path, .. } | Sink::Ndjson { mut out, path } => {
+                out.flush()?;
+                Ok(vec![path.display().to_string()])
+            }
+            #[cfg(feature = "datafusion")]
+            Sink::Parquet(w) => w.finish(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

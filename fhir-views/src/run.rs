@@ -277,13 +277,20 @@ impl<'a> Run<'a> {
         row_index: usize,
     ) -> Result<Vec<Row>, Failure> {
         let mut prefix = Vec::with_capacity(select.width);
-        if !select.columns.is_empty() {
+        let own_needed = select
+            .columns
+            .iter()
+            .any(|&c| self.view.is_needed(self.view.all_columns[c].position));
+        if own_needed {
             let ctx = match &node {
                 Some(n) => self.node_context(n, row_index, "")?,
                 None => self.view.context(None, self.resource, row_index),
             };
             for &c in &select.columns {
-                prefix.push(cell(&self.view.all_columns[c], &ctx)?);
+                let column = &self.view.all_columns[c];
+                if self.view.is_needed(column.position) {
+                    prefix.push(cell(column, &ctx)?);
+                }
             }
         }
         let mut rows = self.product(&select.select, node.clone(), row_index, prefix)?;

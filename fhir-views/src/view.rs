@@ -28,6 +28,8 @@ pub struct ViewDefinition {
     pub(crate) all_columns: Vec<Column>,
     /// Whether some path uses `%rowIndex`.
     pub(crate) uses_row_index: bool,
+    /// After [`ViewDefinition::project`]: which output positions are computed.
+    pub(crate) needed: Option<Vec<bool>>,
 }
 
 /// A `constant[]` entry.
@@ -89,6 +91,8 @@ pub struct Column {
     pub kind: ColumnKind,
     /// `collection: true`: a list of all values instead of one value.
     pub collection: bool,
+    /// Its position in the full output (union branches share the first branch's).
+    pub position: usize,
 }
 
 /// How a column's values are stored (the Arrow type in [`crate::arrow`]).
@@ -245,6 +249,8 @@ impl ViewDefinition {
                 ));
             }
         }
+        let mut position = 0;
+        assign_positions(&select, &mut parser.columns, &mut position);
         let columns: Vec<Column> = top.iter().map(|&c| parser.columns[c].clone()).collect();
         Ok(ViewDefinition {
             name,
@@ -255,7 +261,43 @@ impl ViewDefinition {
             columns,
             all_columns: parser.columns,
             uses_row_index: parser.uses_row_index,
+            needed: None,
         })
+    }
+
+    /// The same view producing only some of its columns (indices into
+    /// [`ViewDefinition::columns`], any order, repeats ignored); the rest are not evaluated.
+    /// Rows are the same (iteration does not depend on columns), and the columns come in the
+    /// view's order: reorder the batch if another order is wanted.
+    pub fn project(&self, indices: &[usize]) -> Result<ViewDefinition, ViewError> {
+        let total = self
+            .all_columns
+            .iter()
+            .map(|c| c.position + 1)
+            .max()
+            .unwrap_or(0);
+        let mut needed = vec![false; total];
+        for &i in indices {
+            let Some(&pos) = self.columns.get(i).map(|c| &c.position) else {
+                return Err(ViewError::new(
+                    "",
+                    format!("no column {i}: the view has {}", self.columns.len()),
+                ));
+            };
+            needed[pos] = true;
+        }
+        let mut view = self.clone();
+        view.columns.retain(|c| needed[c.position]);
+        view.needed = Some(needed);
+        Ok(view)
+    }
+
+    /// Whether the column at output `position` is computed.
+    pub(crate) fn is_needed(&self, position: usize) -> bool {
+        match &self.needed {
+            None => true,
+            Some(n) => n.get(position).copied().unwrap_or(false),
+        }
     }
 
     /// The output column names, in order.
@@ -272,6 +314,24 @@ fn collect_names(selects: &[Select], out: &mut Vec<usize>) {
         collect_names(&s.select, out);
         if let Some(first) = s.union_all.first() {
             collect_names(std::slice::from_ref(first), out);
+        }
+    }
+}
+
+/// Numbers the output positions: a select's columns, its nested selects', then its union's,
+/// every branch from the same start.
+fn assign_positions(selects: &[Select], all: &mut [Column], next: &mut usize) {
+    for s in selects {
+        for &c in &s.columns {
+            all[c].position = *next;
+            *next += 1;
+        }
+        assign_positions(&s.select, all, next);
+        let start = *next;
+        for branch in &s.union_all {
+            let mut p = start;
+            assign_positions(std::slice::from_ref(branch), all, &mut p);
+            *next = (*next).max(p);
         }
     }
 }
@@ -532,6 +592,7 @@ impl Parser {
             fhir_type,
             kind,
             collection,
+            position: 0,
         });
         Ok(self.columns.len() - 1)
     }

@@ -1,0 +1,1 @@
+//! Parquet output: `part-NNNNN.parquet` files of at most a given number of rows.
