@@ -21,7 +21,7 @@ use arrow_array::builder::{
     BooleanBuilder, Date32Builder, Decimal128Builder, Int64Builder, StringBuilder,
     TimestampMicrosecondBuilder,
 };
-use arrow_array::{ArrayRef, ListArray, RecordBatch};
+use arrow_array::{ArrayRef, ListArray, RecordBatch, RecordBatchOptions};
 use arrow_buffer::{NullBuffer, OffsetBuffer};
 use arrow_schema::{DataType, Field, FieldRef, Schema, SchemaRef, TimeUnit};
 use std::collections::HashMap;
@@ -186,8 +186,9 @@ impl BatchBuilder {
     /// The rows so far as a batch; the builder starts again empty.
     pub fn finish(&mut self) -> RecordBatch {
         let arrays: Vec<ArrayRef> = self.columns.iter_mut().map(ColumnBuilder::finish).collect();
+        let options = RecordBatchOptions::new().with_row_count(Some(self.rows));
         self.rows = 0;
-        match RecordBatch::try_new(self.schema.clone(), arrays) {
+        match RecordBatch::try_new_with_options(self.schema.clone(), arrays, &options) {
             Ok(batch) => batch,
             // The builders follow the schema, so this cannot happen; an empty batch keeps
             // callers going without a panic.

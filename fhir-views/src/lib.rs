@@ -33,6 +33,8 @@ pub mod ndjson;
 pub mod output;
 #[cfg(feature = "datafusion")]
 pub mod parquet;
+#[cfg(feature = "datafusion")]
+pub mod provider;
 mod run;
 pub mod view;
 

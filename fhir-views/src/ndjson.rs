@@ -215,7 +215,7 @@ impl Scan {
                     schema: schema.clone(),
                     options: options.clone(),
                     progress: progress.clone(),
-                    sender: sender.clone(),
+                    send: std_sender(sender.clone()),
                     stop: stop.clone(),
                 };
                 let (files, next) = (files.clone(), next.clone());
@@ -277,6 +277,13 @@ impl Drop for Scan {
     }
 }
 
+/// Hands a batch to the consumer; `false` when it is gone.
+pub type BatchSender = Arc<dyn Fn(RecordBatch) -> bool + Send + Sync>;
+
+fn std_sender(sender: SyncSender<RecordBatch>) -> BatchSender {
+    Arc::new(move |batch| sender.send(batch).is_ok())
+}
+
 /// Reads files through a view, sending batches; shared by [`Scan`] and the DataFusion scan.
 pub struct Worker {
     /// The view (possibly projected).
@@ -287,8 +294,8 @@ pub struct Worker {
     pub options: ScanOptions,
     /// Counters and issues.
     pub progress: Arc<Progress>,
-    /// Where batches go.
-    pub sender: SyncSender<RecordBatch>,
+    /// Where batches go; `false` when the consumer is gone.
+    pub send: BatchSender,
     /// Set when the consumer is gone.
     pub stop: Arc<AtomicBool>,
 }
@@ -398,7 +405,7 @@ impl Worker {
     }
 
     fn send(&self, batch: RecordBatch) -> bool {
-        !self.stop.load(Ordering::Relaxed) && self.sender.send(batch).is_ok()
+        !self.stop.load(Ordering::Relaxed) && (self.send)(batch)
     }
 }
 

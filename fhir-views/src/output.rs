@@ -303,7 +303,7 @@ pub enum Sink {
     },
     /// Parquet files `part-NNNNN.parquet` in a directory.
     #[cfg(feature = "datafusion")]
-    Parquet(crate::parquet::PartitionedWriter),
+    Parquet(Box<crate::parquet::PartitionedWriter>),
 }
 
 impl Sink {
@@ -333,10 +333,9 @@ impl Sink {
                 path: path.to_owned(),
             }),
             #[cfg(feature = "datafusion")]
-            Format::Parquet => Ok(Sink::Parquet(crate::parquet::PartitionedWriter::create(
-                path,
-                partition_rows,
-            )?)),
+            Format::Parquet => Ok(Sink::Parquet(Box::new(
+                crate::parquet::PartitionedWriter::create(path, partition_rows)?,
+            ))),
             #[cfg(not(feature = "datafusion"))]
             Format::Parquet => {
                 let _ = partition_rows;
