@@ -27,6 +27,8 @@
 //! ```
 
 pub mod arrow;
+#[cfg(feature = "ballista")]
+pub mod ballista;
 mod error;
 pub mod keys;
 pub mod ndjson;

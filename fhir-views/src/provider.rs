@@ -52,6 +52,7 @@ pub struct ViewTable {
     strict: bool,
     schema: SchemaRef,
     progress: Arc<Progress>,
+    max_partitions: usize,
 }
 
 fn external(e: impl std::error::Error + Send + Sync + 'static) -> DataFusionError {
@@ -89,13 +90,40 @@ impl ViewTable {
             arrow,
             strict: false,
             progress: Arc::new(Progress::default()),
+            max_partitions: usize::MAX,
         })
+    }
+
+    /// Scans in at most `n` partitions (at least 1).
+    pub fn with_max_partitions(mut self, n: usize) -> Self {
+        self.max_partitions = n.max(1);
+        self
     }
 
     /// Lines the FHIR reader would have to repair are issues (and not used).
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
         self
+    }
+
+    /// The view's JSON.
+    pub fn view_json(&self) -> &str {
+        &self.view_json
+    }
+
+    /// The files read.
+    pub fn files(&self) -> Vec<PathBuf> {
+        self.files.iter().map(|f| f.0.clone()).collect()
+    }
+
+    /// The Arrow type choices.
+    pub fn arrow_options(&self) -> ArrowOptions {
+        self.arrow
+    }
+
+    /// Whether reading is strict.
+    pub fn is_strict(&self) -> bool {
+        self.strict
     }
 
     /// Counters and issues of the scans run in this process so far.
@@ -136,7 +164,8 @@ impl TableProvider for ViewTable {
         _filters: &[Expr],
         _limit: Option<usize>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let groups = partition(&self.files, state.config().target_partitions());
+        let n = state.config().target_partitions().min(self.max_partitions);
+        let groups = partition(&self.files, n);
         let exec = ViewScanExec::try_new(
             self.view_json.clone(),
             projection.cloned(),
@@ -163,6 +192,7 @@ pub struct ViewScanExec {
     schema: SchemaRef,
     properties: Arc<PlanProperties>,
     progress: Arc<Progress>,
+    log_issues: bool,
 }
 
 impl ViewScanExec {
@@ -213,7 +243,15 @@ impl ViewScanExec {
             schema,
             properties: Arc::new(properties),
             progress,
+            log_issues: false,
         })
+    }
+
+    /// Writes each partition's issues to stderr when it ends: for a scan rebuilt on a
+    /// Ballista executor, where no [`ViewTable`] holds the counters.
+    pub fn with_issues_logged(mut self) -> Self {
+        self.log_issues = true;
+        self
     }
 
     /// The view's JSON.
@@ -319,6 +357,7 @@ impl ExecutionPlan for ViewScanExec {
             let failed = projected.is_err();
             sender.blocking_send(projected).is_ok() && !failed
         });
+        let log_issues = self.log_issues;
         let worker = Worker {
             view: self.view.clone(),
             schema: crate::arrow::schema(&self.view, &self.arrow),
@@ -341,6 +380,15 @@ impl ExecutionPlan for ViewScanExec {
                     }
                 }
                 drop(tx);
+                if log_issues {
+                    let summary = worker.progress.summary();
+                    if summary.issues > 0 {
+                        for issue in worker.progress.issues() {
+                            eprintln!("fhir-views: partition {partition}: issue: {issue}");
+                        }
+                        eprintln!("fhir-views: partition {partition}: {summary}");
+                    }
+                }
             })
             .map_err(|e| DataFusionError::Execution(format!("cannot start a scan thread: {e}")))?;
         let stream = futures::stream::unfold(rx, |mut rx| async move {
