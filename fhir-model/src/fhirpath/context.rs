@@ -1,6 +1,7 @@
 //! The evaluation context: the input, `%resource`, `%rootResource`, `%context`, user
 //! variables and the `trace()` sink.
 
+use super::error::EvalError;
 use super::reflect::Reflect;
 use super::value::{Collection, Item, Value};
 use std::collections::HashMap;
@@ -26,6 +27,56 @@ pub struct Context<'a> {
     pub(crate) trace: Option<TraceSink<'a>>,
     /// Whether a name no item of the focus has gives empty rather than an error.
     pub(crate) lenient: bool,
+    /// Functions the host adds, asked for names the engine does not know.
+    pub(crate) functions: Option<&'a dyn UserFunctions>,
+}
+
+/// Functions a host application adds to FHIRPath (SQL on FHIR's `getResourceKey()`). The
+/// engine asks for every function name it does not know itself.
+pub trait UserFunctions: Sync {
+    /// Evaluates `call`, or returns `None` when this host has no function of that name (the
+    /// engine then reports an unknown function).
+    fn call<'a>(&self, call: &UserCall<'_, 'a>) -> Option<Result<Collection<'a>, EvalError>>;
+}
+
+/// A call of a host function: its name, focus and arguments.
+pub struct UserCall<'r, 'a> {
+    pub(crate) inner: &'r crate::fhirpath::functions::Call<'r, 'r, 'a>,
+}
+
+impl<'a> UserCall<'_, 'a> {
+    /// The function's name.
+    pub fn name(&self) -> &str {
+        self.inner.name
+    }
+
+    /// The collection the function is called on.
+    pub fn focus(&self) -> &[Item<'a>] {
+        &self.inner.focus
+    }
+
+    /// How many arguments were written.
+    pub fn arg_count(&self) -> usize {
+        self.inner.args.len()
+    }
+
+    /// Argument `i` evaluated as an expression (on the same input as the call).
+    pub fn arg(&self, i: usize) -> Result<Collection<'a>, EvalError> {
+        if i >= self.inner.args.len() {
+            return Err(self.error(format!("has no argument {}", i + 1)));
+        }
+        self.inner.arg(i)
+    }
+
+    /// Argument `i` read as a type name (`Patient`, `FHIR.Patient`), as `ofType()` reads it.
+    pub fn type_arg(&self, i: usize) -> Option<String> {
+        self.inner.args.get(i)?.as_type_spec().map(|t| t.name)
+    }
+
+    /// An error at the call's position, prefixed with the function's name.
+    pub fn error(&self, message: impl std::fmt::Display) -> EvalError {
+        self.inner.error(message)
+    }
 }
 
 impl<'a> Context<'a> {
@@ -39,6 +90,7 @@ impl<'a> Context<'a> {
             vars: HashMap::new(),
             trace: None,
             lenient: false,
+            functions: None,
         }
     }
 
@@ -51,6 +103,7 @@ impl<'a> Context<'a> {
             vars: HashMap::new(),
             trace: None,
             lenient: false,
+            functions: None,
         }
     }
 
@@ -77,6 +130,12 @@ impl<'a> Context<'a> {
     /// `as()` function filters a collection rather than requiring one item (dom-3).
     pub fn lenient(mut self) -> Self {
         self.lenient = true;
+        self
+    }
+
+    /// Host functions, asked for function names the engine does not know.
+    pub fn functions(mut self, functions: &'a dyn UserFunctions) -> Self {
+        self.functions = Some(functions);
         self
     }
 

@@ -64,7 +64,7 @@ mod types;
 mod ucum;
 mod value;
 
-pub use context::{Context, IntoCollection, TraceSink};
+pub use context::{Context, IntoCollection, TraceSink, UserCall, UserFunctions};
 pub use decimal::Dec;
 pub use error::{EvalError, ParseError};
 pub use json::{item_json, item_type};

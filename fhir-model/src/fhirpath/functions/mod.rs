@@ -182,5 +182,10 @@ pub fn call<'a>(
     if let Some(result) = fhir::call(&call)? {
         return Ok(result);
     }
+    if let Some(host) = ev.ctx.functions {
+        if let Some(result) = host.call(&super::context::UserCall { inner: &call }) {
+            return result;
+        }
+    }
     Err(EvalError::new(pos, format!("unknown function {name}()")))
 }

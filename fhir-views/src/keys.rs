@@ -1,0 +1,137 @@
+//! SQL on FHIR's `getResourceKey()` and `getReferenceKey([Type])`, added to FHIRPath through
+//! its host-function hook.
+//!
+//! A resource's key is its `id`; a reference's key is the id part of its literal reference
+//! (`Patient/p1`, `http://server/fhir/Patient/p1/_history/2` and `urn:uuid:X` give `p1`,
+//! `p1` and `X`), so `patient.getResourceKey() = observation.subject.getReferenceKey(Patient)`
+//! joins. With a type, a reference whose type is known (from the literal or from
+//! `Reference.type`) and differs gives nothing, and so does one whose type cannot be known;
+//! contained references (`#x`) and logical references (identifier only) have no key.
+
+use fhir_model::fhirpath::{
+    Collection, Context, EvalError, Expression, Item, Prim, Reflect, UserCall, UserFunctions, Value,
+};
+use std::sync::LazyLock;
+
+/// The host functions of SQL on FHIR.
+pub struct KeyFunctions;
+
+impl UserFunctions for KeyFunctions {
+    fn call<'a>(&self, call: &UserCall<'_, 'a>) -> Option<Result<Collection<'a>, EvalError>> {
+        match call.name() {
+            "getResourceKey" => Some(resource_keys(call)),
+            "getReferenceKey" => Some(reference_keys(call)),
+            _ => None,
+        }
+    }
+}
+
+fn resource_keys<'a>(call: &UserCall<'_, 'a>) -> Result<Collection<'a>, EvalError> {
+    if call.arg_count() != 0 {
+        return Err(call.error("takes no arguments"));
+    }
+    let mut out = Vec::new();
+    for item in call.focus() {
+        let Item::Node(node) = item else {
+            return Err(call.error("needs a resource as its focus, not a value"));
+        };
+        if !node
+            .fhir_type()
+            .starts_with(|c: char| c.is_ascii_uppercase())
+        {
+            return Err(call.error(format!("needs a resource, not {}", node.fhir_type())));
+        }
+        if let Some(id) = text_child(*node, "id") {
+            out.push(Item::Value(Value::String(id.to_owned())));
+        }
+    }
+    Ok(out)
+}
+
+fn reference_keys<'a>(call: &UserCall<'_, 'a>) -> Result<Collection<'a>, EvalError> {
+    let wanted = match call.arg_count() {
+        0 => None,
+        1 => Some(
+            call.type_arg(0)
+                .ok_or_else(|| call.error("the argument must be a resource type name"))?,
+        ),
+        n => return Err(call.error(format!("takes 0 or 1 arguments, got {n}"))),
+    };
+    let mut out = Vec::new();
+    for item in call.focus() {
+        let Item::Node(node) = item else {
+            return Err(call.error("needs a Reference as its focus, not a value"));
+        };
+        if node.fhir_type() != "Reference" {
+            return Err(call.error(format!("needs a Reference, not {}", node.fhir_type())));
+        }
+        let Some(reference) = text_child(*node, "reference") else {
+            continue;
+        };
+        let Some((ty, id)) = split_reference(reference) else {
+            continue;
+        };
+        let ty =
+            ty.or_else(|| text_child(*node, "type").map(|t| t.rsplit('/').next().unwrap_or(t)));
+        if let Some(wanted) = &wanted {
+            if ty != Some(wanted.as_str()) {
+                continue;
+            }
+        }
+        out.push(Item::Value(Value::String(id.to_owned())));
+    }
+    Ok(out)
+}
+
+/// The type (when the literal has one) and id of a literal reference.
+pub fn split_reference(reference: &str) -> Option<(Option<&str>, &str)> {
+    if reference.starts_with('#') || reference.is_empty() {
+        return None;
+    }
+    if let Some(rest) = reference
+        .strip_prefix("urn:uuid:")
+        .or_else(|| reference.strip_prefix("urn:oid:"))
+    {
+        return Some((None, rest));
+    }
+    let path = reference.split(['?', '#']).next().unwrap_or(reference);
+    let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    if let Some(h) = parts.iter().rposition(|p| *p == "_history") {
+        parts.truncate(h);
+    }
+    match parts.as_slice() {
+        [.., ty, id] if ty.starts_with(|c: char| c.is_ascii_uppercase()) => Some((Some(ty), id)),
+        [id] => Some((None, id)),
+        _ => None,
+    }
+}
+
+/// A resource's `id`, if it has one.
+pub fn resource_id(node: &dyn Reflect) -> Option<&str> {
+    text_child(node, "id")
+}
+
+static ID: LazyLock<Option<Expression>> = LazyLock::new(|| Expression::parse("id").ok());
+static REFERENCE: LazyLock<Option<Expression>> =
+    LazyLock::new(|| Expression::parse("reference").ok());
+static TYPE: LazyLock<Option<Expression>> = LazyLock::new(|| Expression::parse("type").ok());
+
+/// The text of a primitive child (`id`, `reference`, `type`).
+fn text_child<'a>(node: &'a dyn Reflect, name: &str) -> Option<&'a str> {
+    let expr = match name {
+        "id" => &ID,
+        "reference" => &REFERENCE,
+        _ => &TYPE,
+    };
+    let found = expr
+        .as_ref()?
+        .evaluate_with(&Context::new(node).lenient())
+        .ok()?;
+    match found.into_iter().next()? {
+        Item::Node(n) => match n.primitive()? {
+            Prim::String(s) => Some(s),
+            _ => None,
+        },
+        Item::Value(_) => None,
+    }
+}
