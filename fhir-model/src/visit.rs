@@ -168,6 +168,31 @@ macro_rules! walker_methods {
     };
 }
 
+/// Appends one step to an element path: `.name`, then what tells the item apart. An empty
+/// `name` appends only the index (an item of the array just entered).
+pub(crate) fn push_step(path: &mut String, name: &str, step: Step<'_>) {
+    if !name.is_empty() {
+        path.push('.');
+        path.push_str(name);
+    }
+    match step {
+        Step::One => {}
+        Step::Index(index) => push_index(path, index),
+        Step::Choice(fhir_type) => push_type_suffix(path, fhir_type),
+    }
+}
+
+/// How a step's item is told apart from its siblings in a path.
+#[derive(Clone, Copy)]
+pub(crate) enum Step<'t> {
+    /// A single element: its name alone.
+    One,
+    /// An item of a repeating element: `[index]`.
+    Index(usize),
+    /// A choice's value: its type after the name (`valueQuantity`).
+    Choice(&'t str),
+}
+
 /// Appends a choice's type to its name: `Quantity` after `value` for `valueQuantity`,
 /// `DateTime` for a `dateTime`.
 pub(crate) fn push_type_suffix(path: &mut String, fhir_type: &str) {

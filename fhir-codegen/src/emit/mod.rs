@@ -80,7 +80,8 @@ pub fn emit(space: &TypeSpace) -> Result<Vec<GeneratedFile>> {
         {
             let body = resource::resource_enum(&space.resources);
             let reflect = reflect::resource_reflect_impl(&space.resources);
-            quote!(#body #reflect)
+            let domain = validate::domain_resource_fn(space, &types);
+            quote!(#body #reflect #domain)
         },
         "resource",
     )?);

@@ -4,7 +4,9 @@
 use super::builders::reference_targets;
 use super::types::ident;
 use crate::fhirpath::{Check, Types};
-use crate::ir::{Choice, DefKind, FieldKind, Invariant, Severity, Struct, TypeDef, ValueType};
+use crate::ir::{
+    Choice, DefKind, FieldKind, Invariant, Severity, Struct, TypeDef, TypeSpace, ValueType,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -38,13 +40,32 @@ pub fn validate_impl(def: &TypeDef, s: &Struct, is_root: bool, types: &Types<'_>
         )
     });
     let invariants = invariants_const(s);
-    let checks = s
-        .all_invariants()
-        .enumerate()
-        .map(|(i, (element, invariant))| {
-            let check = crate::fhirpath::check(types, def, s, element, invariant);
-            invariant_check(s, i, element, check)
-        });
+    let table = quote!(Self::INVARIANTS);
+    let shared = is_resource.then(|| domain_invariants(s)).flatten();
+    let mut checks = Vec::new();
+    for (i, (element, invariant)) in s.all_invariants().enumerate() {
+        match &shared {
+            Some(range) if range.start == i => {
+                let start = Literal::usize_unsuffixed(range.start);
+                let end = Literal::usize_unsuffixed(range.end);
+                checks.push(quote! {
+                    crate::generated::resource::domain_resource_invariants(
+                        v,
+                        &Self::INVARIANTS[#start..#end],
+                        crate::generated::resource::DomainParts {
+                            contained: &self.contained,
+                            text: &self.text,
+                        },
+                    );
+                });
+            }
+            Some(range) if range.contains(&i) => {}
+            _ => {
+                let check = crate::fhirpath::check(types, def, s, element, invariant);
+                checks.push(invariant_check(s, &table, &quote!(self), i, element, check));
+            }
+        }
+    }
     // `%resource` and `%rootResource` of interpreted constraints inside.
     let (enter, leave) = if is_resource {
         (
@@ -69,19 +90,89 @@ pub fn validate_impl(def: &TypeDef, s: &Struct, is_root: bool, types: &Types<'_>
     }
 }
 
-/// The statement that checks constraint `index` of `INVARIANTS` on `self`, or on each item
-/// of the field `element`.
-fn invariant_check(s: &Struct, index: usize, element: Option<&str>, check: Check) -> TokenStream {
+/// The keys of DomainResource's own constraints, inherited unchanged by every resource but
+/// Bundle, Binary and Parameters.
+const DOMAIN_KEYS: [&str; 5] = ["dom-2", "dom-3", "dom-4", "dom-5", "dom-6"];
+
+/// Where a resource's constraint list holds DomainResource's constraints, in order. They are
+/// checked by one shared function (`domain_resource_fn`) instead of ~100 lines per resource.
+fn domain_invariants(s: &Struct) -> Option<std::ops::Range<usize>> {
+    let keys: Vec<(Option<&str>, &str)> = s
+        .all_invariants()
+        .map(|(element, i)| (element, i.key.as_str()))
+        .collect();
+    let start = keys
+        .iter()
+        .position(|&(element, key)| element.is_none() && key == DOMAIN_KEYS[0])?;
+    let range = start..start + DOMAIN_KEYS.len();
+    let found = keys.get(range.clone())?;
+    let same = found
+        .iter()
+        .zip(DOMAIN_KEYS)
+        .all(|(&(element, key), want)| element.is_none() && key == want);
+    same.then_some(range)
+}
+
+/// `domain_resource_invariants` and the borrowed parts it reads, compiled once from the
+/// first resource that inherits DomainResource's constraints (they read only `contained`
+/// and `text`, which every such resource has with the same types).
+pub fn domain_resource_fn(space: &TypeSpace, types: &Types<'_>) -> TokenStream {
+    let Some((def, s, range)) = space.resources.iter().find_map(|def| {
+        let s = def.structs.first()?;
+        domain_invariants(s).map(|range| (def, s, range))
+    }) else {
+        return quote!();
+    };
+    let table = quote!(invariants);
+    let checks = s
+        .all_invariants()
+        .enumerate()
+        .filter(|(i, _)| range.contains(i))
+        .map(|(i, (element, invariant))| {
+            let check = crate::fhirpath::check(types, def, s, element, invariant);
+            invariant_check(s, &table, &quote!(&parts), i - range.start, element, check)
+        });
+    quote! {
+        /// What DomainResource's constraints read of a resource.
+        pub(crate) struct DomainParts<'a> {
+            pub contained: &'a [Resource],
+            pub text: &'a Option<Box<crate::datatypes::Narrative>>,
+        }
+
+        /// dom-2 to dom-6 (`invariants`, in that order) on one resource, shared by every
+        /// resource that inherits them. Unused when no such resource's feature is on.
+        #[allow(dead_code)]
+        pub(crate) fn domain_resource_invariants<'a>(
+            v: &mut crate::validate::Validator<'a>,
+            invariants: &'static [crate::validate::Invariant],
+            parts: DomainParts<'a>,
+        ) {
+            #(#checks)*
+        }
+    }
+}
+
+/// The statement that checks constraint `index` of `table` on `subject` (the struct), or on
+/// each item of the field `element` of `self`.
+fn invariant_check(
+    s: &Struct,
+    table: &TokenStream,
+    subject: &TokenStream,
+    index: usize,
+    element: Option<&str>,
+    check: Check,
+) -> TokenStream {
     let index = Literal::usize_unsuffixed(index);
-    let invariant = quote!(&Self::INVARIANTS[#index]);
+    let invariant = quote!(&#table[#index]);
     let (body, engine) = match check {
         Check::Compiled(holds) => (quote!(v.invariant(#invariant, #holds);), false),
         Check::Mixed(holds) => (quote!(v.invariant(#invariant, #holds);), true),
+        Check::CompiledRegex(holds) => (quote!(v.invariant(#invariant, #holds);), true),
         Check::Interpreted(_) => (quote!(v.interpret_invariant(#invariant, this);), true),
     };
     let cfg = engine.then(|| quote!(#[cfg(feature = "fhirpath")]));
     match element {
-        None => quote!(#cfg { let this = self; #body }),
+        None => quote!(#cfg { let this = #subject; #body }),
         Some(name) => {
             let field = s
                 .fields

@@ -20,6 +20,9 @@ use std::collections::HashMap;
 pub enum Check {
     /// Rust only.
     Compiled(TokenStream),
+    /// Rust only, but matching a regular expression: the `regex` crate comes with the
+    /// `fhirpath` feature.
+    CompiledRegex(TokenStream),
     /// Rust that hands some operands to the interpreter (needs the `fhirpath` feature).
     Mixed(TokenStream),
     /// The interpreter on the whole expression, and why.
@@ -56,6 +59,7 @@ impl<'s> Types<'s> {
             source: expression,
             closures: 0,
             interprets: false,
+            regex: false,
         };
         let this = Scope {
             tokens: quote!(this),
@@ -64,6 +68,7 @@ impl<'s> Types<'s> {
         };
         match c.value(&expr, &this).and_then(|v| c.boolean(v)) {
             Ok(tokens) if c.interprets => Check::Mixed(tokens),
+            Ok(tokens) if c.regex => Check::CompiledRegex(tokens),
             Ok(tokens) => Check::Compiled(tokens),
             Err(reason) => Check::Interpreted(reason),
         }
@@ -147,6 +152,8 @@ struct Compilation<'t, 's> {
     source: &'t str,
     closures: usize,
     interprets: bool,
+    /// Whether a `matches()` was translated.
+    regex: bool,
 }
 
 type Res<T> = Result<T, String>;
@@ -170,10 +177,10 @@ impl Compilation<'_, '_> {
             }
             Kind::Member(None, name) => self.member_of_one(&this.tokens, &this.item, name),
             Kind::Member(Some(target), name) => {
-                if let Value::One(t, item) = self.value(target, this)? {
-                    return self.member_of_one(&t, &item, name);
-                }
-                let (items, item) = self.items(target, this)?;
+                let (items, item) = match self.value(target, this)? {
+                    Value::One(t, item) => return self.member_of_one(&t, &item, name),
+                    other => self.as_items(other, target)?,
+                };
                 let x = self.closure_var();
                 let Value::Items(inner, inner_item) =
                     self.member_of_one(&quote!(#x), &item, name)?
@@ -191,7 +198,13 @@ impl Compilation<'_, '_> {
     }
 
     fn items(&mut self, e: &Expr, this: &Scope) -> Res<(TokenStream, Item)> {
-        match self.value(e, this)? {
+        let value = self.value(e, this)?;
+        self.as_items(value, e)
+    }
+
+    /// A translated value as an iterator of elements, or why it is not one.
+    fn as_items(&self, value: Value, e: &Expr) -> Res<(TokenStream, Item)> {
+        match value {
             Value::Items(t, item) => Ok((t, item)),
             Value::One(t, item) => Ok((quote!(std::iter::once(#t)), item)),
             _ => Err(format!(
@@ -285,6 +298,22 @@ impl Compilation<'_, '_> {
                     quote!(crate::validate::rules::starts_with(#items, #p)),
                 )),
                 _ => Err("startsWith() with a computed prefix".into()),
+            },
+            ("matches", [pattern]) if item.is_text() => match self.value(pattern, this)? {
+                Value::Str(p) => {
+                    // As the runtime builds it (`fhirpath::compiled_regex`); a pattern it
+                    // refuses is left to the engine, which reports it.
+                    regex::RegexBuilder::new(&p)
+                        .dot_matches_new_line(true)
+                        .size_limit(1 << 20)
+                        .build()
+                        .map_err(|e| format!("matches() pattern: {e}"))?;
+                    self.regex = true;
+                    Ok(Value::Bool(
+                        quote!(crate::validate::rules::matches(#items, #p)),
+                    ))
+                }
+                _ => Err("matches() with a computed pattern".into()),
             },
             ("where" | "all" | "exists", [criteria]) => {
                 let x = self.closure_var();

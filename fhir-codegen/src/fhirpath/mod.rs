@@ -46,7 +46,7 @@ pub fn report(space: &TypeSpace) -> String {
         for s in &def.structs {
             for (element, invariant) in s.all_invariants() {
                 let kind = match check(&types, def, s, element, invariant) {
-                    Check::Compiled(_) => "compiled",
+                    Check::Compiled(_) | Check::CompiledRegex(_) => "compiled",
                     Check::Mixed(_) => "mixed",
                     Check::Interpreted(reason) => {
                         reasons.insert(&invariant.key, reason);
@@ -130,6 +130,7 @@ mod tests {
             .map(|(s, e, i)| {
                 let kind = match check(&types, def, s, e, i) {
                     Check::Compiled(_) => "compiled",
+                    Check::CompiledRegex(_) => "compiled with regex",
                     Check::Mixed(_) => "mixed",
                     Check::Interpreted(_) => "interpreted",
                 };
@@ -138,7 +139,8 @@ mod tests {
             .collect();
         let expected = [
             ("thg-1", "compiled"),
-            ("thg-3", "mixed"),
+            ("thg-3", "compiled with regex"),
+            ("thg-5", "mixed"),
             ("thg-4", "interpreted"),
             ("thg-2", "compiled"),
         ];
@@ -146,7 +148,7 @@ mod tests {
             expected.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         assert_eq!(kinds, expected);
         assert!(report(&space).starts_with(
-            "constraints: 2 compiled to Rust, 1 compiled with interpreted operands, 1 interpreted: thg-4 (variable %resource)"
+            "constraints: 3 compiled to Rust, 1 compiled with interpreted operands, 1 interpreted: thg-4 (variable %resource)"
         ));
     }
 

@@ -67,6 +67,7 @@ mod value;
 pub use context::{Context, IntoCollection, TraceSink, UserCall, UserFunctions};
 pub use decimal::Dec;
 pub use error::{EvalError, ParseError};
+pub(crate) use functions::compiled_regex;
 pub use json::{item_json, item_type};
 pub use reflect::{AsAny, Card, Choice, Nodes, Prim, PrimValue, Reflect};
 pub use temporal::{Kind as TemporalKind, Precision, Temporal};

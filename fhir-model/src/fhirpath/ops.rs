@@ -17,6 +17,10 @@ fn numeric(v: &Value) -> Option<Dec> {
 
 /// `=` on two items: `Some(true/false)`, or `None` when unknown (dates of different precision).
 pub fn equal(a: &Item<'_>, b: &Item<'_>) -> Option<bool> {
+    // Strings equal only strings: compared where they lie, without making System values.
+    if let (Some(x), Some(y)) = (a.str(), b.str()) {
+        return Some(x == y);
+    }
     if let (Item::Node(x), Item::Node(y)) = (a, b) {
         if x.primitive().is_none() && y.primitive().is_none() {
             return Some(nodes_equal(*x, *y, 0));

@@ -4232,3 +4232,120 @@ impl Resource {
         }
     }
 }
+
+/// What DomainResource's constraints read of a resource.
+pub(crate) struct DomainParts<'a> {
+    pub contained: &'a [Resource],
+    pub text: &'a Option<Box<crate::datatypes::Narrative>>,
+}
+
+/// dom-2 to dom-6 (`invariants`, in that order) on one resource, shared by every
+/// resource that inherits them. Unused when no such resource's feature is on.
+#[allow(dead_code)]
+pub(crate) fn domain_resource_invariants<'a>(
+    v: &mut crate::validate::Validator<'a>,
+    invariants: &'static [crate::validate::Invariant],
+    parts: DomainParts<'a>,
+) {
+    {
+        let this = &parts;
+        v.invariant(
+            &invariants[0],
+            crate::validate::rules::empty(
+                this.contained.iter().flat_map(|x1| x1.contained().iter()),
+            ),
+        );
+    }
+    #[cfg(feature = "fhirpath")]
+    {
+        let this = &parts;
+        v.invariant(
+            &invariants[1],
+            crate::validate::rules::empty(
+                this
+                    .contained
+                    .iter()
+                    .filter(|&x1| {
+                        crate::validate::rules::not(
+                            crate::validate::rules::or(
+                                crate::validate::rules::or(
+                                    crate::validate::rules::or(
+                                        v
+                                            .interpret(
+                                                "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
+                                                x1,
+                                            ),
+                                        || {
+                                            v
+                                                .interpret(
+                                                    "descendants().where(reference = '#').exists()",
+                                                    x1,
+                                                )
+                                        },
+                                    ),
+                                    || {
+                                        v
+                                            .interpret(
+                                                "descendants().where(as(canonical) = '#').exists()",
+                                                x1,
+                                            )
+                                    },
+                                ),
+                                || {
+                                    v
+                                        .interpret(
+                                            "descendants().where(as(canonical) = '#').exists()",
+                                            x1,
+                                        )
+                                },
+                            ),
+                        ) == Some(true)
+                    }),
+            ),
+        );
+    }
+    {
+        let this = &parts;
+        v.invariant(
+            &invariants[2],
+            crate::validate::rules::and(
+                crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x1| x1.meta().into_iter())
+                        .flat_map(|x2| x2.version_id.iter()),
+                ),
+                || crate::validate::rules::empty(
+                    this
+                        .contained
+                        .iter()
+                        .flat_map(|x3| x3.meta().into_iter())
+                        .flat_map(|x4| x4.last_updated.iter()),
+                ),
+            ),
+        );
+    }
+    {
+        let this = &parts;
+        v.invariant(
+            &invariants[3],
+            crate::validate::rules::empty(
+                this
+                    .contained
+                    .iter()
+                    .flat_map(|x1| x1.meta().into_iter())
+                    .flat_map(|x2| x2.security.iter()),
+            ),
+        );
+    }
+    {
+        let this = &parts;
+        v.invariant(
+            &invariants[4],
+            crate::validate::rules::exists(
+                this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
+            ),
+        );
+    }
+}

@@ -4,6 +4,7 @@
 use super::meta::ProfileMeta;
 use crate::fhirpath::{Card, Context, Expression, Item, Nodes, Reflect};
 use crate::validate::Issue;
+use crate::visit::{push_step, Step};
 
 /// Checks `resource` against the constraints of `profile`; issues have the same paths and
 /// key-first messages as base validation (`Observation.component[1]`).
@@ -59,12 +60,13 @@ fn children<'a>(path: String, node: &'a dyn Reflect, name: &str) -> Vec<(String,
             let Item::Node(child) = item else {
                 return None;
             };
-            let mut child_path = format!("{path}.{name}");
-            match card {
-                Card::Many => crate::visit::push_index(&mut child_path, i),
-                Card::Choice => crate::visit::push_type_suffix(&mut child_path, child.fhir_type()),
-                Card::One => {}
-            }
+            let step = match card {
+                Card::Many => Step::Index(i),
+                Card::Choice => Step::Choice(child.fhir_type()),
+                Card::One => Step::One,
+            };
+            let mut child_path = path.clone();
+            push_step(&mut child_path, name, step);
             Some((child_path, *child))
         })
         .collect()

@@ -5,6 +5,7 @@
 
 use super::{Invariant, Issue, Validator};
 use crate::fhirpath::{Choice, Context, Expression, Reflect};
+use crate::visit::{push_step, Step};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, RwLock};
@@ -118,9 +119,7 @@ impl<'a> Validator<'a> {
         if let Some(choice) = value {
             let node = choice.value();
             let len = self.path.len();
-            self.path.push('.');
-            self.path.push_str(name);
-            crate::visit::push_type_suffix(&mut self.path, node.fhir_type());
+            push_step(&mut self.path, name, Step::Choice(node.fhir_type()));
             check(self, node);
             self.path.truncate(len);
         }

@@ -21,8 +21,8 @@ pub use issue::{Issue, IssueCode, Severity};
 pub use outcome::to_operation_outcome;
 
 use crate::datatypes::Reference;
+use crate::visit::{push_step, Step};
 use crate::{Primitive, Resource};
-use std::fmt::Write as _;
 
 /// Implemented by every generated struct, choice enum and `Resource`.
 pub trait Validate {
@@ -148,13 +148,8 @@ impl<'a> Validator<'a> {
 
     fn at<R>(&mut self, name: &str, index: Option<usize>, f: impl FnOnce(&mut Self) -> R) -> R {
         let len = self.path.len();
-        if !name.is_empty() {
-            self.path.push('.');
-            self.path.push_str(name);
-        }
-        if let Some(i) = index {
-            let _ = write!(self.path, "[{i}]");
-        }
+        let step = index.map_or(Step::One, Step::Index);
+        push_step(&mut self.path, name, step);
         let r = f(self);
         self.path.truncate(len);
         r

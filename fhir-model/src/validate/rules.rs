@@ -119,6 +119,19 @@ pub fn starts_with<'x, T: PrimitiveItem + ?Sized + 'x>(
     Some(text.starts_with(prefix))
 }
 
+/// `matches('pattern')` on a single string-like primitive: the pattern found anywhere in the
+/// text (R4's FHIRPath reads it unanchored). The generator emits only patterns that compile
+/// (others stay with the engine, which reports them).
+#[cfg(feature = "fhirpath")]
+pub fn matches<'x, T: PrimitiveItem + ?Sized + 'x>(
+    items: impl Iterator<Item = &'x T>,
+    pattern: &str,
+) -> Option<bool> {
+    let text = single(items).ok()??.text()?;
+    let re = crate::fhirpath::compiled_regex(pattern, false).ok()?;
+    Some(re.is_match(text))
+}
+
 /// A collection of boolean primitives used as a boolean: its one value, if any.
 pub fn single_bool<'x>(items: impl Iterator<Item = &'x Primitive<bool>>) -> Option<bool> {
     single(items).ok()??.value
@@ -139,7 +152,7 @@ const ACTIVE_ELEMENTS: &[&str] = &[
 /// `vbscript:` URLs); txt-2: some non-whitespace text or an image. One pass over the tags,
 /// without copying the narrative.
 pub fn html_ok(html: &str) -> bool {
-    if contains_ignore_case(html, "javascript:") || contains_ignore_case(html, "vbscript:") {
+    if has_script_url(html) {
         return false;
     }
     let mut rest = html;
@@ -158,10 +171,7 @@ pub fn html_ok(html: &str) -> bool {
             return false;
         }
         image |= name.eq_ignore_ascii_case("img");
-        let event_attribute = tag.split(char::is_whitespace).skip(1).any(|attr| {
-            attr.len() > 2 && attr.as_bytes()[..2].eq_ignore_ascii_case(b"on") && attr.contains('=')
-        });
-        if event_attribute {
+        if has_event_attribute(tag) {
             return false;
         }
         rest = &after[end..];
@@ -183,11 +193,25 @@ fn has_text(html: &str) -> bool {
     false
 }
 
-fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+/// `javascript:` or `vbscript:` in any case: found from the colons (`find` on a byte runs
+/// memchr), not by comparing a window at every position.
+fn has_script_url(html: &str) -> bool {
+    const SCHEMES: [&[u8]; 2] = [b"javascript", b"vbscript"];
+    let bytes = html.as_bytes();
+    html.match_indices(':').any(|(colon, _)| {
+        SCHEMES.iter().any(|scheme| {
+            colon >= scheme.len() && bytes[colon - scheme.len()..colon].eq_ignore_ascii_case(scheme)
+        })
+    })
+}
+
+/// An `on...=` attribute (an event handler) in a tag's text; the first word is the element
+/// name. XML separates attributes with ASCII whitespace only.
+fn has_event_attribute(tag: &str) -> bool {
+    tag.as_bytes()
+        .split(u8::is_ascii_whitespace)
+        .skip(1)
+        .any(|attr| attr.len() > 2 && attr[..2].eq_ignore_ascii_case(b"on") && attr.contains(&b'='))
 }
 
 /// A primitive item as the translated constraints see it.
@@ -348,5 +372,31 @@ mod tests {
         assert!(!div("<p onClick=\"x()\">x</p>"));
         assert!(!div("<a href=\"JavaScript:x()\">x</a>"));
         assert!(div("<p>one, only</p>"));
+        assert!(!div("<a\thref=\"x\"\tonmouseover=\"x()\">x</a>"));
+        assert!(!div("<a href=\"VBScript:x\">x</a>"));
+        assert!(div(
+            "<a href=\"http://x.org/javascript\">javascript, the language</a>"
+        ));
+        assert!(div("<p class=\"one\">no handler: on=</p>"));
+        assert!(!html_ok("vbscript:x"));
+    }
+
+    #[cfg(feature = "fhirpath")]
+    #[test]
+    fn matches_finds_the_pattern_anywhere_in_one_value() {
+        let code = |s: &str| Primitive {
+            value: Some(Code::parse(s).unwrap()),
+            element: None,
+        };
+        let pattern = "[A-Z]([A-Za-z0-9_]){0,254}";
+        assert_eq!(matches([&code("Lab")].into_iter(), pattern), Some(true));
+        assert_eq!(
+            matches([&code("lab-Result")].into_iter(), pattern),
+            Some(true)
+        );
+        assert_eq!(matches([&code("lab")].into_iter(), pattern), Some(false));
+        let none: [&Primitive<Code>; 0] = [];
+        assert_eq!(matches(none.into_iter(), pattern), None);
+        assert_eq!(matches([&code("A"), &code("B")].into_iter(), pattern), None);
     }
 }

@@ -6,20 +6,39 @@ use crate::fhirpath::eval::Result;
 use crate::fhirpath::ops;
 use crate::fhirpath::value::{Collection, Item, Value};
 use std::cmp::Ordering;
+use std::collections::HashSet;
 
 fn contains(c: &Collection<'_>, item: &Item<'_>) -> bool {
     c.iter().any(|x| ops::equal(x, item) == Some(true))
 }
 
+/// The items of `c` without repeats (by `=`), in their first order. Strings equal only
+/// strings, and exactly, so a hash set finds their repeats; the rest (numbers of different
+/// scale, dates of different precision, deep equality of nodes) are compared pairwise.
 fn distinct<'a>(call: &Call<'_, '_, 'a>, c: Collection<'a>) -> Result<Collection<'a>> {
-    let mut out: Collection<'a> = Vec::new();
-    for item in c {
-        call.tick(out.len())?;
-        if !contains(&out, &item) {
-            out.push(item);
+    let mut keep = Vec::with_capacity(c.len());
+    {
+        let mut texts: HashSet<&str> = HashSet::with_capacity(c.len());
+        let mut others: Vec<&Item<'a>> = Vec::new();
+        for item in &c {
+            let new = match item.str() {
+                Some(text) => texts.insert(text),
+                None => {
+                    call.tick(others.len())?;
+                    let new = !others.iter().any(|x| ops::equal(x, item) == Some(true));
+                    if new {
+                        others.push(item);
+                    }
+                    new
+                }
+            };
+            keep.push(new);
         }
     }
-    Ok(out)
+    Ok(c.into_iter()
+        .zip(keep)
+        .filter_map(|(item, new)| new.then_some(item))
+        .collect())
 }
 
 /// All booleans of the focus (`allTrue` ...); a non-boolean is an error.

@@ -7,6 +7,8 @@ mod fhir;
 mod math;
 mod strings;
 
+pub(crate) use strings::compiled_regex;
+
 use super::ast::Ast;
 use super::error::EvalError;
 use super::eval::{Evaluator, Result, Scope};

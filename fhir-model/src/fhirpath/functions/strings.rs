@@ -4,27 +4,39 @@
 use super::{boolean, opt, value, Call};
 use crate::fhirpath::eval::Result;
 use crate::fhirpath::value::{Collection, Value};
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// Longest regex pattern accepted; the `regex` crate runs in linear time, this bounds the
 /// compile cost.
 const MAX_PATTERN: usize = 10_000;
 
 /// Compiled patterns, shared by all evaluations: expressions are parsed once and evaluated
-/// many times (invariants), so compiling `matches()` patterns each time would dominate.
-static REGEXES: std::sync::Mutex<Option<std::collections::HashMap<(String, bool), regex::Regex>>> =
-    std::sync::Mutex::new(None);
+/// many times (invariants), so compiling `matches()` patterns each time would dominate. The
+/// `Arc` keeps one regex (and its pool of match caches) per pattern: a cloned `Regex` would
+/// start with an empty pool and allocate its search state again on every call.
+type Patterns = HashMap<String, Arc<Regex>>;
+/// Partial-match patterns (`matches`) and whole-string ones (`matchesFull`).
+static REGEXES: Mutex<(Option<Patterns>, Option<Patterns>)> = Mutex::new((None, None));
 
 /// Entries kept before the cache starts over (patterns built from data must not grow it).
 const CACHE_LIMIT: usize = 512;
 
-fn regex(call: &Call<'_, '_, '_>, pattern: &str, full: bool) -> Result<regex::Regex> {
+fn regex(call: &Call<'_, '_, '_>, pattern: &str, full: bool) -> Result<Arc<Regex>> {
+    compiled_regex(pattern, full).map_err(|e| call.error(e))
+}
+
+/// `pattern` compiled as FHIRPath's `matches` (`full == false`) or `matchesFull` reads it:
+/// `.` matches new lines, and the pattern's size is bounded.
+pub(crate) fn compiled_regex(pattern: &str, full: bool) -> std::result::Result<Arc<Regex>, String> {
     if pattern.len() > MAX_PATTERN {
-        return Err(call.error("pattern too long"));
+        return Err("pattern too long".into());
     }
-    let key = (pattern.to_owned(), full);
     if let Ok(cache) = REGEXES.lock() {
-        if let Some(re) = cache.as_ref().and_then(|c| c.get(&key)) {
-            return Ok(re.clone());
+        let map = if full { &cache.1 } else { &cache.0 };
+        if let Some(re) = map.as_ref().and_then(|m| m.get(pattern)) {
+            return Ok(Arc::clone(re));
         }
     }
     let text = if full {
@@ -36,13 +48,15 @@ fn regex(call: &Call<'_, '_, '_>, pattern: &str, full: bool) -> Result<regex::Re
         .dot_matches_new_line(true)
         .size_limit(1 << 20)
         .build()
-        .map_err(|e| call.error(format!("invalid regular expression: {e}")))?;
+        .map(Arc::new)
+        .map_err(|e| format!("invalid regular expression: {e}"))?;
     if let Ok(mut cache) = REGEXES.lock() {
-        let cache = cache.get_or_insert_with(Default::default);
-        if cache.len() >= CACHE_LIMIT {
-            cache.clear();
+        let map = if full { &mut cache.1 } else { &mut cache.0 };
+        let map = map.get_or_insert_with(Default::default);
+        if map.len() >= CACHE_LIMIT {
+            map.clear();
         }
-        cache.insert(key, re.clone());
+        map.insert(pattern.to_owned(), Arc::clone(&re));
     }
     Ok(re)
 }

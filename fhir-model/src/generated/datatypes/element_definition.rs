@@ -2961,13 +2961,10 @@ impl crate::validate::Validate for ElementDefinition {
                 &Self::INVARIANTS[9],
                 crate::validate::rules::or(
                     crate::validate::rules::empty(this.slice_name.iter()),
-                    || {
-                        v
-                            .interpret(
-                                "sliceName.matches('^[a-zA-Z0-9\\\\/\\\\-_\\\\[\\\\]\\\\@]+$')",
-                                this,
-                            )
-                    },
+                    || crate::validate::rules::matches(
+                        this.slice_name.iter(),
+                        "^[a-zA-Z0-9\\/\\-_\\[\\]\\@]+$",
+                    ),
                 ),
             );
         }
@@ -2987,12 +2984,24 @@ impl crate::validate::Validate for ElementDefinition {
         #[cfg(feature = "fhirpath")]
         {
             let this = self;
-            v.interpret_invariant(&Self::INVARIANTS[11], this);
+            v.invariant(
+                &Self::INVARIANTS[11],
+                crate::validate::rules::matches(
+                    this.path.iter(),
+                    "[^\\s\\.,:;\\'\"\\/|?!@#$%&*()\\[\\]{}]{1,64}(\\.[^\\s\\.,:;\\'\"\\/|?!@#$%&*()\\[\\]{}]{1,64}(\\[x\\])?(\\:[^\\s\\.]+)?)*",
+                ),
+            );
         }
         #[cfg(feature = "fhirpath")]
         {
             let this = self;
-            v.interpret_invariant(&Self::INVARIANTS[12], this);
+            v.invariant(
+                &Self::INVARIANTS[12],
+                crate::validate::rules::matches(
+                    this.path.iter(),
+                    "[A-Za-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*(\\[x])?)*",
+                ),
+            );
         }
         {
             let this = self;

@@ -255,107 +255,14 @@ impl crate::validate::Validate for ImmunizationRecommendation {
         v.field("date", &self.date, 1);
         v.refs("authority", &self.authority, 0, &["Organization"]);
         v.field("recommendation", &self.recommendation, 1);
-        {
-            let this = self;
-            v.invariant(
-                &Self::INVARIANTS[0],
-                crate::validate::rules::empty(
-                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
-                ),
-            );
-        }
-        #[cfg(feature = "fhirpath")]
-        {
-            let this = self;
-            v.invariant(
-                &Self::INVARIANTS[1],
-                crate::validate::rules::empty(
-                    this
-                        .contained
-                        .iter()
-                        .filter(|&x1| {
-                            crate::validate::rules::not(
-                                crate::validate::rules::or(
-                                    crate::validate::rules::or(
-                                        crate::validate::rules::or(
-                                            v
-                                                .interpret(
-                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
-                                                    x1,
-                                                ),
-                                            || {
-                                                v
-                                                    .interpret(
-                                                        "descendants().where(reference = '#').exists()",
-                                                        x1,
-                                                    )
-                                            },
-                                        ),
-                                        || {
-                                            v
-                                                .interpret(
-                                                    "descendants().where(as(canonical) = '#').exists()",
-                                                    x1,
-                                                )
-                                        },
-                                    ),
-                                    || {
-                                        v
-                                            .interpret(
-                                                "descendants().where(as(canonical) = '#').exists()",
-                                                x1,
-                                            )
-                                    },
-                                ),
-                            ) == Some(true)
-                        }),
-                ),
-            );
-        }
-        {
-            let this = self;
-            v.invariant(
-                &Self::INVARIANTS[2],
-                crate::validate::rules::and(
-                    crate::validate::rules::empty(
-                        this
-                            .contained
-                            .iter()
-                            .flat_map(|x2| x2.meta().into_iter())
-                            .flat_map(|x3| x3.version_id.iter()),
-                    ),
-                    || crate::validate::rules::empty(
-                        this
-                            .contained
-                            .iter()
-                            .flat_map(|x5| x5.meta().into_iter())
-                            .flat_map(|x6| x6.last_updated.iter()),
-                    ),
-                ),
-            );
-        }
-        {
-            let this = self;
-            v.invariant(
-                &Self::INVARIANTS[3],
-                crate::validate::rules::empty(
-                    this
-                        .contained
-                        .iter()
-                        .flat_map(|x2| x2.meta().into_iter())
-                        .flat_map(|x3| x3.security.iter()),
-                ),
-            );
-        }
-        {
-            let this = self;
-            v.invariant(
-                &Self::INVARIANTS[4],
-                crate::validate::rules::exists(
-                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
-                ),
-            );
-        }
+        crate::generated::resource::domain_resource_invariants(
+            v,
+            &Self::INVARIANTS[0..5],
+            crate::generated::resource::DomainParts {
+                contained: &self.contained,
+                text: &self.text,
+            },
+        );
         #[cfg(feature = "fhirpath")] v.leave_resource();
     }
 }

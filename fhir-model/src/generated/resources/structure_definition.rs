@@ -688,111 +688,24 @@ impl crate::validate::Validate for StructureDefinition {
         v.field("derivation", &self.derivation, 0);
         v.field("snapshot", &self.snapshot, 0);
         v.field("differential", &self.differential, 0);
-        {
-            let this = self;
-            v.invariant(
-                &Self::INVARIANTS[0],
-                crate::validate::rules::empty(
-                    this.contained.iter().flat_map(|x1| x1.contained().iter()),
-                ),
-            );
-        }
+        crate::generated::resource::domain_resource_invariants(
+            v,
+            &Self::INVARIANTS[0..5],
+            crate::generated::resource::DomainParts {
+                contained: &self.contained,
+                text: &self.text,
+            },
+        );
         #[cfg(feature = "fhirpath")]
         {
             let this = self;
             v.invariant(
-                &Self::INVARIANTS[1],
-                crate::validate::rules::empty(
-                    this
-                        .contained
-                        .iter()
-                        .filter(|&x1| {
-                            crate::validate::rules::not(
-                                crate::validate::rules::or(
-                                    crate::validate::rules::or(
-                                        crate::validate::rules::or(
-                                            v
-                                                .interpret(
-                                                    "('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))",
-                                                    x1,
-                                                ),
-                                            || {
-                                                v
-                                                    .interpret(
-                                                        "descendants().where(reference = '#').exists()",
-                                                        x1,
-                                                    )
-                                            },
-                                        ),
-                                        || {
-                                            v
-                                                .interpret(
-                                                    "descendants().where(as(canonical) = '#').exists()",
-                                                    x1,
-                                                )
-                                        },
-                                    ),
-                                    || {
-                                        v
-                                            .interpret(
-                                                "descendants().where(as(canonical) = '#').exists()",
-                                                x1,
-                                            )
-                                    },
-                                ),
-                            ) == Some(true)
-                        }),
+                &Self::INVARIANTS[5],
+                crate::validate::rules::matches(
+                    this.name.iter(),
+                    "[A-Z]([A-Za-z0-9_]){0,254}",
                 ),
             );
-        }
-        {
-            let this = self;
-            v.invariant(
-                &Self::INVARIANTS[2],
-                crate::validate::rules::and(
-                    crate::validate::rules::empty(
-                        this
-                            .contained
-                            .iter()
-                            .flat_map(|x2| x2.meta().into_iter())
-                            .flat_map(|x3| x3.version_id.iter()),
-                    ),
-                    || crate::validate::rules::empty(
-                        this
-                            .contained
-                            .iter()
-                            .flat_map(|x5| x5.meta().into_iter())
-                            .flat_map(|x6| x6.last_updated.iter()),
-                    ),
-                ),
-            );
-        }
-        {
-            let this = self;
-            v.invariant(
-                &Self::INVARIANTS[3],
-                crate::validate::rules::empty(
-                    this
-                        .contained
-                        .iter()
-                        .flat_map(|x2| x2.meta().into_iter())
-                        .flat_map(|x3| x3.security.iter()),
-                ),
-            );
-        }
-        {
-            let this = self;
-            v.invariant(
-                &Self::INVARIANTS[4],
-                crate::validate::rules::exists(
-                    this.text.iter().map(|b| &**b).flat_map(|x1| x1.div.iter()),
-                ),
-            );
-        }
-        #[cfg(feature = "fhirpath")]
-        {
-            let this = self;
-            v.interpret_invariant(&Self::INVARIANTS[5], this);
         }
         #[cfg(feature = "fhirpath")]
         {
@@ -831,9 +744,9 @@ impl crate::validate::Validate for StructureDefinition {
                             .differential
                             .iter()
                             .map(|b| &**b)
-                            .flat_map(|x5| x5.element.iter())
+                            .flat_map(|x3| x3.element.iter())
                             .take(1)
-                            .flat_map(|x6| x6.type_.iter()),
+                            .flat_map(|x4| x4.type_.iter()),
                     ),
                 ),
             );
@@ -973,9 +886,9 @@ impl crate::validate::Validate for StructureDefinition {
                             .snapshot
                             .iter()
                             .map(|b| &**b)
-                            .flat_map(|x2| x2.element.iter())
+                            .flat_map(|x1| x1.element.iter())
                             .take(1)
-                            .flat_map(|x3| x3.type_.iter()),
+                            .flat_map(|x2| x2.type_.iter()),
                     ),
                 ),
             );
@@ -1052,19 +965,19 @@ impl crate::validate::Validate for StructureDefinition {
                                 .differential
                                 .iter()
                                 .map(|b| &**b)
-                                .flat_map(|x5| x5.element.iter())
-                                .flat_map(|x6| x6.type_.iter())
-                                .flat_map(|x7| x7.code.iter())
-                                .all(|x8| {
+                                .flat_map(|x1| x1.element.iter())
+                                .flat_map(|x2| x2.type_.iter())
+                                .flat_map(|x3| x3.code.iter())
+                                .all(|x4| {
                                     crate::validate::rules::or(
-                                        v.interpret("matches('^[a-zA-Z0-9]+$')", x8),
-                                        || {
-                                            v
-                                                .interpret(
-                                                    "matches('^http:\\\\/\\\\/hl7\\\\.org\\\\/fhirpath\\\\/System\\\\.[A-Z][A-Za-z]+$')",
-                                                    x8,
-                                                )
-                                        },
+                                        crate::validate::rules::matches(
+                                            std::iter::once(x4),
+                                            "^[a-zA-Z0-9]+$",
+                                        ),
+                                        || crate::validate::rules::matches(
+                                            std::iter::once(x4),
+                                            "^http:\\/\\/hl7\\.org\\/fhirpath\\/System\\.[A-Z][A-Za-z]+$",
+                                        ),
                                     ) == Some(true)
                                 }),
                         ),
@@ -1073,19 +986,19 @@ impl crate::validate::Validate for StructureDefinition {
                                 .snapshot
                                 .iter()
                                 .map(|b| &**b)
-                                .flat_map(|x13| x13.element.iter())
-                                .flat_map(|x14| x14.type_.iter())
-                                .flat_map(|x15| x15.code.iter())
-                                .all(|x16| {
+                                .flat_map(|x5| x5.element.iter())
+                                .flat_map(|x6| x6.type_.iter())
+                                .flat_map(|x7| x7.code.iter())
+                                .all(|x8| {
                                     crate::validate::rules::or(
-                                        v.interpret("matches('^[a-zA-Z0-9\\\\.]+$')", x16),
-                                        || {
-                                            v
-                                                .interpret(
-                                                    "matches('^http:\\\\/\\\\/hl7\\\\.org\\\\/fhirpath\\\\/System\\\\.[A-Z][A-Za-z]+$')",
-                                                    x16,
-                                                )
-                                        },
+                                        crate::validate::rules::matches(
+                                            std::iter::once(x8),
+                                            "^[a-zA-Z0-9\\.]+$",
+                                        ),
+                                        || crate::validate::rules::matches(
+                                            std::iter::once(x8),
+                                            "^http:\\/\\/hl7\\.org\\/fhirpath\\/System\\.[A-Z][A-Za-z]+$",
+                                        ),
                                     ) == Some(true)
                                 }),
                         ),
@@ -1103,8 +1016,8 @@ impl crate::validate::Validate for StructureDefinition {
                             .differential
                             .iter()
                             .map(|b| &**b)
-                            .flat_map(|x2| x2.element.iter())
-                            .flat_map(|x3| x3.default_value.iter()),
+                            .flat_map(|x1| x1.element.iter())
+                            .flat_map(|x2| x2.default_value.iter()),
                     ),
                     || crate::validate::rules::text_eq(
                         this.derivation.iter(),
@@ -1128,16 +1041,16 @@ impl crate::validate::Validate for StructureDefinition {
                                 .snapshot
                                 .iter()
                                 .map(|b| &**b)
-                                .flat_map(|x2| x2.element.iter())
-                                .flat_map(|x3| x3.default_value.iter()),
+                                .flat_map(|x1| x1.element.iter())
+                                .flat_map(|x2| x2.default_value.iter()),
                         ),
                         || crate::validate::rules::empty(
                             this
                                 .differential
                                 .iter()
                                 .map(|b| &**b)
-                                .flat_map(|x5| x5.element.iter())
-                                .flat_map(|x6| x6.default_value.iter()),
+                                .flat_map(|x3| x3.element.iter())
+                                .flat_map(|x4| x4.default_value.iter()),
                         ),
                     ),
                 ),
@@ -2035,12 +1948,12 @@ impl crate::validate::Validate for StructureDefinitionDifferential {
                     this
                         .element
                         .iter()
-                        .filter(|&x2| {
+                        .filter(|&x1| {
                             crate::validate::rules::not(
-                                v.interpret("path.contains('.')", x2),
+                                v.interpret("path.contains('.')", x1),
                             ) == Some(true)
                         })
-                        .flat_map(|x3| x3.slicing.iter().map(|b| &**b)),
+                        .flat_map(|x2| x2.slicing.iter().map(|b| &**b)),
                 ),
             );
         }
