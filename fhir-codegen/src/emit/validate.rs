@@ -42,8 +42,18 @@ pub fn validate_impl(def: &TypeDef, s: &Struct, is_root: bool, types: &Types<'_>
     let invariants = invariants_const(s);
     let table = quote!(Self::INVARIANTS);
     let shared = is_resource.then(|| domain_invariants(s)).flatten();
+    let all: Vec<(Option<&str>, &Invariant)> = s.all_invariants().collect();
     let mut checks = Vec::new();
-    for (i, (element, invariant)) in s.all_invariants().enumerate() {
+    for (i, &(element, invariant)) in all.iter().enumerate() {
+        // Constraints with the same expression on the same element (txt-1 and txt-2 are both
+        // `htmlChecks()`) are evaluated once, with the first, and reported under each key.
+        let same = |&(e, other): &(Option<&str>, &Invariant)| {
+            e == element && other.expression == invariant.expression
+        };
+        if all[..i].iter().any(same) {
+            continue;
+        }
+        let indices: Vec<usize> = (i..all.len()).filter(|&j| same(&all[j])).collect();
         match &shared {
             Some(range) if range.start == i => {
                 let start = Literal::usize_unsuffixed(range.start);
@@ -62,7 +72,14 @@ pub fn validate_impl(def: &TypeDef, s: &Struct, is_root: bool, types: &Types<'_>
             Some(range) if range.contains(&i) => {}
             _ => {
                 let check = crate::fhirpath::check(types, def, s, element, invariant);
-                checks.push(invariant_check(s, &table, &quote!(self), i, element, check));
+                checks.push(invariant_check(
+                    s,
+                    &table,
+                    &quote!(self),
+                    &indices,
+                    element,
+                    check,
+                ));
             }
         }
     }
@@ -130,7 +147,14 @@ pub fn domain_resource_fn(space: &TypeSpace, types: &Types<'_>) -> TokenStream {
         .filter(|(i, _)| range.contains(i))
         .map(|(i, (element, invariant))| {
             let check = crate::fhirpath::check(types, def, s, element, invariant);
-            invariant_check(s, &table, &quote!(&parts), i - range.start, element, check)
+            invariant_check(
+                s,
+                &table,
+                &quote!(&parts),
+                &[i - range.start],
+                element,
+                check,
+            )
         });
     quote! {
         /// What DomainResource's constraints read of a resource.
@@ -152,23 +176,34 @@ pub fn domain_resource_fn(space: &TypeSpace, types: &Types<'_>) -> TokenStream {
     }
 }
 
-/// The statement that checks constraint `index` of `table` on `subject` (the struct), or on
-/// each item of the field `element` of `self`.
+/// The statement that checks the constraints `indices` of `table` (one expression) on
+/// `subject` (the struct), or on each item of the field `element` of `self`.
 fn invariant_check(
     s: &Struct,
     table: &TokenStream,
     subject: &TokenStream,
-    index: usize,
+    indices: &[usize],
     element: Option<&str>,
     check: Check,
 ) -> TokenStream {
-    let index = Literal::usize_unsuffixed(index);
-    let invariant = quote!(&#table[#index]);
+    let invariants: Vec<TokenStream> = indices
+        .iter()
+        .map(|&i| {
+            let i = Literal::usize_unsuffixed(i);
+            quote!(&#table[#i])
+        })
+        .collect();
+    let report = |holds: TokenStream| match &invariants[..] {
+        [one] => quote!(v.invariant(#one, #holds);),
+        many => quote! {
+            let holds = #holds;
+            #(v.invariant(#many, holds);)*
+        },
+    };
     let (body, engine) = match check {
-        Check::Compiled(holds) => (quote!(v.invariant(#invariant, #holds);), false),
-        Check::Mixed(holds) => (quote!(v.invariant(#invariant, #holds);), true),
-        Check::CompiledRegex(holds) => (quote!(v.invariant(#invariant, #holds);), true),
-        Check::Interpreted(_) => (quote!(v.interpret_invariant(#invariant, this);), true),
+        Check::Compiled(holds) => (report(holds), false),
+        Check::Mixed(holds) | Check::CompiledRegex(holds) => (report(holds), true),
+        Check::Interpreted(_) => (quote!(#(v.interpret_invariant(#invariants, this);)*), true),
     };
     let cfg = engine.then(|| quote!(#[cfg(feature = "fhirpath")]));
     match element {

@@ -315,6 +315,26 @@ impl Compilation<'_, '_> {
                 }
                 _ => Err("matches() with a computed pattern".into()),
             },
+            ("contains", [part]) if item.is_text() => match self.value(part, this)? {
+                Value::Str(p) => Ok(Value::Bool(
+                    quote!(crate::validate::rules::contains_text(#items, #p)),
+                )),
+                _ => Err("contains() with a computed argument".into()),
+            },
+            ("isDistinct", []) if item.is_text() => Ok(Value::Bool(
+                quote!(crate::validate::rules::is_distinct(#items)),
+            )),
+            ("select", [projection]) => {
+                let x = self.closure_var();
+                let inner = Scope {
+                    tokens: quote!(#x),
+                    item,
+                    root_of: None,
+                };
+                let projected = self.value(projection, &inner)?;
+                let (each, item) = self.as_items(projected, projection)?;
+                Ok(Value::Items(quote!(#items.flat_map(|#x| #each)), item))
+            }
             ("where" | "all" | "exists", [criteria]) => {
                 let x = self.closure_var();
                 let inner = Scope {

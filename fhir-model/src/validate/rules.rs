@@ -132,6 +132,24 @@ pub fn matches<'x, T: PrimitiveItem + ?Sized + 'x>(
     Some(re.is_match(text))
 }
 
+/// `contains('part')` on a single string-like primitive.
+pub fn contains_text<'x, T: PrimitiveItem + ?Sized + 'x>(
+    items: impl Iterator<Item = &'x T>,
+    part: &str,
+) -> Option<bool> {
+    let text = single(items).ok()??.text()?;
+    Some(text.contains(part))
+}
+
+/// `isDistinct()` on string-like primitives: no value repeats (an item with only extensions
+/// has no value and equals nothing).
+pub fn is_distinct<'x, T: PrimitiveItem + ?Sized + 'x>(
+    items: impl Iterator<Item = &'x T>,
+) -> Option<bool> {
+    let mut seen = std::collections::HashSet::new();
+    Some(items.filter_map(|i| i.text()).all(|text| seen.insert(text)))
+}
+
 /// A collection of boolean primitives used as a boolean: its one value, if any.
 pub fn single_bool<'x>(items: impl Iterator<Item = &'x Primitive<bool>>) -> Option<bool> {
     single(items).ok()??.value
@@ -149,67 +167,74 @@ const ACTIVE_ELEMENTS: &[&str] = &[
 ];
 
 /// txt-1: no active content (the elements above, `on*` event attributes, `javascript:` or
-/// `vbscript:` URLs); txt-2: some non-whitespace text or an image. One pass over the tags,
-/// without copying the narrative.
+/// `vbscript:` URLs); txt-2: some non-whitespace text (outside the tags) or an image. One
+/// pass over the bytes, without copying the narrative.
 pub fn html_ok(html: &str) -> bool {
-    if has_script_url(html) {
-        return false;
-    }
-    let mut rest = html;
-    let mut image = false;
-    while let Some(open) = rest.find('<') {
-        let after = &rest[open + 1..];
-        let end = after.find('>').unwrap_or(after.len());
-        let tag = &after[..end];
-        let name_start = tag.strip_prefix('/').unwrap_or(tag);
-        let name_len = name_start
-            .bytes()
-            .take_while(u8::is_ascii_alphanumeric)
-            .count();
-        let name = &name_start[..name_len];
-        if ACTIVE_ELEMENTS.iter().any(|a| a.eq_ignore_ascii_case(name)) {
-            return false;
-        }
-        image |= name.eq_ignore_ascii_case("img");
-        if has_event_attribute(tag) {
-            return false;
-        }
-        rest = &after[end..];
-    }
-    image || has_text(html)
-}
-
-/// Some non-whitespace character outside the tags.
-fn has_text(html: &str) -> bool {
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag && !c.is_whitespace() => return true,
+    let bytes = html.as_bytes();
+    let (mut image, mut text) = (false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => {
+                let start = i + 1;
+                let end = bytes[start..]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(bytes.len(), |n| start + n);
+                let tag = &bytes[start..end];
+                let name = tag_name(tag);
+                let script =
+                    (start..end).any(|k| bytes[k] == b':' && script_scheme_before(bytes, k));
+                if script
+                    || ACTIVE_ELEMENTS
+                        .iter()
+                        .any(|a| a.as_bytes().eq_ignore_ascii_case(name))
+                    || has_event_attribute(tag)
+                {
+                    return false;
+                }
+                image |= name.eq_ignore_ascii_case(b"img");
+                i = end + 1;
+                continue;
+            }
+            b':' if script_scheme_before(bytes, i) => return false,
+            b'>' => {}
+            b if b.is_ascii() => text |= !char::from(b).is_whitespace(),
+            // Until text is seen, `i` stays on character boundaries (ASCII bytes and whole
+            // characters are stepped over), so a non-ASCII character can be read whole.
+            _ if !text => {
+                if let Some(c) = html.get(i..).and_then(|rest| rest.chars().next()) {
+                    text = !c.is_whitespace();
+                    i += c.len_utf8();
+                    continue;
+                }
+            }
             _ => {}
         }
+        i += 1;
     }
-    false
+    image || text
 }
 
-/// `javascript:` or `vbscript:` in any case: found from the colons (`find` on a byte runs
-/// memchr), not by comparing a window at every position.
-fn has_script_url(html: &str) -> bool {
+/// An element's name: the letters and digits at the start of its tag, after a `/`.
+fn tag_name(tag: &[u8]) -> &[u8] {
+    let tag = tag.strip_prefix(b"/").unwrap_or(tag);
+    let len = tag.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+    &tag[..len]
+}
+
+/// Whether the colon at `colon` ends `javascript` or `vbscript`, in any case.
+fn script_scheme_before(bytes: &[u8], colon: usize) -> bool {
     const SCHEMES: [&[u8]; 2] = [b"javascript", b"vbscript"];
-    let bytes = html.as_bytes();
-    html.match_indices(':').any(|(colon, _)| {
-        SCHEMES.iter().any(|scheme| {
-            colon >= scheme.len() && bytes[colon - scheme.len()..colon].eq_ignore_ascii_case(scheme)
-        })
+    SCHEMES.iter().any(|scheme| {
+        colon >= scheme.len() && bytes[colon - scheme.len()..colon].eq_ignore_ascii_case(scheme)
     })
 }
 
 /// An `on...=` attribute (an event handler) in a tag's text; the first word is the element
 /// name. XML separates attributes with ASCII whitespace only.
-fn has_event_attribute(tag: &str) -> bool {
-    tag.as_bytes()
-        .split(u8::is_ascii_whitespace)
+fn has_event_attribute(tag: &[u8]) -> bool {
+    tag.split(u8::is_ascii_whitespace)
         .skip(1)
         .any(|attr| attr.len() > 2 && attr[..2].eq_ignore_ascii_case(b"on") && attr.contains(&b'='))
 }
@@ -356,6 +381,18 @@ mod tests {
         assert_eq!(has_value([&absent].into_iter()), Some(false));
         assert_eq!(has_value([&code("a")].into_iter()), Some(true));
         assert_eq!(starts_with([&code("#x")].into_iter(), "#"), Some(true));
+        assert_eq!(contains_text([&code("a.b")].into_iter(), "."), Some(true));
+        assert_eq!(contains_text([&code("ab")].into_iter(), "."), Some(false));
+        assert_eq!(contains_text(none.into_iter(), "."), None);
+        assert_eq!(is_distinct(none.into_iter()), Some(true));
+        assert_eq!(
+            is_distinct([&code("a"), &absent, &absent, &code("b")].into_iter()),
+            Some(true)
+        );
+        assert_eq!(
+            is_distinct([&code("a"), &code("b"), &code("a")].into_iter()),
+            Some(false)
+        );
     }
 
     #[test]
@@ -379,6 +416,9 @@ mod tests {
         ));
         assert!(div("<p class=\"one\">no handler: on=</p>"));
         assert!(!html_ok("vbscript:x"));
+        assert!(!div("\u{a0}\u{2003}<br/>"), "Unicode spaces are no text");
+        assert!(div("\u{a0}é"));
+        assert!(!div("<p>></p>"), "a stray `>` is no text");
     }
 
     #[cfg(feature = "fhirpath")]

@@ -2934,15 +2934,23 @@ impl crate::validate::Validate for ElementDefinition {
                 ),
             );
         }
-        #[cfg(feature = "fhirpath")]
         {
             let this = self;
-            v.interpret_invariant(&Self::INVARIANTS[6], this);
+            v.invariant(
+                &Self::INVARIANTS[6],
+                crate::validate::rules::is_distinct(
+                    this.type_.iter().flat_map(|x1| x1.code.iter()),
+                ),
+            );
         }
-        #[cfg(feature = "fhirpath")]
         {
             let this = self;
-            v.interpret_invariant(&Self::INVARIANTS[7], this);
+            v.invariant(
+                &Self::INVARIANTS[7],
+                crate::validate::rules::is_distinct(
+                    this.constraint.iter().flat_map(|x1| x1.key.iter()),
+                ),
+            );
         }
         {
             let this = self;

@@ -124,20 +124,9 @@ impl crate::validate::Validate for Narrative {
             "div",
             &self.div,
             |v, this| {
-                v.invariant(
-                    &Self::INVARIANTS[0],
-                    crate::validate::rules::html_checks(std::iter::once(this)),
-                );
-            },
-        );
-        v.each(
-            "div",
-            &self.div,
-            |v, this| {
-                v.invariant(
-                    &Self::INVARIANTS[1],
-                    crate::validate::rules::html_checks(std::iter::once(this)),
-                );
+                let holds = crate::validate::rules::html_checks(std::iter::once(this));
+                v.invariant(&Self::INVARIANTS[0], holds);
+                v.invariant(&Self::INVARIANTS[1], holds);
             },
         );
     }

@@ -1399,10 +1399,14 @@ impl crate::validate::Validate for CapabilityStatementRest {
         v.field("searchParam", &self.search_param, 0);
         v.field("operation", &self.operation, 0);
         v.field("compartment", &self.compartment, 0);
-        #[cfg(feature = "fhirpath")]
         {
             let this = self;
-            v.interpret_invariant(&Self::INVARIANTS[0], this);
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::is_distinct(
+                    this.resource.iter().flat_map(|x1| x1.type_.iter()),
+                ),
+            );
         }
     }
 }
@@ -2042,10 +2046,14 @@ impl crate::validate::Validate for CapabilityStatementRestResource {
         v.field("searchRevInclude", &self.search_rev_include, 0);
         v.field("searchParam", &self.search_param, 0);
         v.field("operation", &self.operation, 0);
-        #[cfg(feature = "fhirpath")]
         {
             let this = self;
-            v.interpret_invariant(&Self::INVARIANTS[0], this);
+            v.invariant(
+                &Self::INVARIANTS[0],
+                crate::validate::rules::is_distinct(
+                    this.search_param.iter().flat_map(|x1| x1.name.iter()),
+                ),
+            );
         }
     }
 }

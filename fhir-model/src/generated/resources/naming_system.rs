@@ -431,10 +431,23 @@ impl crate::validate::Validate for NamingSystem {
                 ),
             );
         }
-        #[cfg(feature = "fhirpath")]
         {
             let this = self;
-            v.interpret_invariant(&Self::INVARIANTS[7], this);
+            v.invariant(
+                &Self::INVARIANTS[7],
+                crate::validate::rules::is_distinct(
+                    this
+                        .unique_id
+                        .iter()
+                        .filter(|&x1| {
+                            crate::validate::rules::bool_eq(
+                                crate::validate::rules::single_bool(x1.preferred.iter()),
+                                Some(true),
+                            ) == Some(true)
+                        })
+                        .flat_map(|x2| x2.type_.iter()),
+                ),
+            );
         }
         #[cfg(feature = "fhirpath")] v.leave_resource();
     }

@@ -707,7 +707,6 @@ impl crate::validate::Validate for StructureDefinition {
                 ),
             );
         }
-        #[cfg(feature = "fhirpath")]
         {
             let this = self;
             v.invariant(
@@ -717,11 +716,17 @@ impl crate::validate::Validate for StructureDefinition {
                         this.derivation.iter(),
                         "constraint",
                     ),
-                    || v.interpret("snapshot.element.select(path).isDistinct()", this),
+                    || crate::validate::rules::is_distinct(
+                        this
+                            .snapshot
+                            .iter()
+                            .map(|b| &**b)
+                            .flat_map(|x1| x1.element.iter())
+                            .flat_map(|x2| x2.path.iter()),
+                    ),
                 ),
             );
         }
-        #[cfg(feature = "fhirpath")]
         {
             let this = self;
             v.invariant(
@@ -732,11 +737,16 @@ impl crate::validate::Validate for StructureDefinition {
                             crate::validate::rules::text_eq(this.kind.iter(), "logical"),
                         ),
                         || crate::validate::rules::not(
-                            v
-                                .interpret(
-                                    "differential.element.first().path.contains('.')",
-                                    this,
-                                ),
+                            crate::validate::rules::contains_text(
+                                this
+                                    .differential
+                                    .iter()
+                                    .map(|b| &**b)
+                                    .flat_map(|x1| x1.element.iter())
+                                    .take(1)
+                                    .flat_map(|x2| x2.path.iter()),
+                                ".",
+                            ),
                         ),
                     ),
                     || crate::validate::rules::empty(
@@ -893,7 +903,6 @@ impl crate::validate::Validate for StructureDefinition {
                 ),
             );
         }
-        #[cfg(feature = "fhirpath")]
         {
             let this = self;
             v.invariant(
@@ -909,11 +918,17 @@ impl crate::validate::Validate for StructureDefinition {
                                 crate::validate::rules::exists(x2.id.iter()) == Some(true)
                             }),
                     ),
-                    || v.interpret("snapshot.element.id.trace('ids').isDistinct()", this),
+                    || crate::validate::rules::is_distinct(
+                        this
+                            .snapshot
+                            .iter()
+                            .map(|b| &**b)
+                            .flat_map(|x3| x3.element.iter())
+                            .flat_map(|x4| x4.id.iter()),
+                    ),
                 ),
             );
         }
-        #[cfg(feature = "fhirpath")]
         {
             let this = self;
             v.invariant(
@@ -929,13 +944,14 @@ impl crate::validate::Validate for StructureDefinition {
                                 crate::validate::rules::exists(x2.id.iter()) == Some(true)
                             }),
                     ),
-                    || {
-                        v
-                            .interpret(
-                                "differential.element.id.trace('ids').isDistinct()",
-                                this,
-                            )
-                    },
+                    || crate::validate::rules::is_distinct(
+                        this
+                            .differential
+                            .iter()
+                            .map(|b| &**b)
+                            .flat_map(|x3| x3.element.iter())
+                            .flat_map(|x4| x4.id.iter()),
+                    ),
                 ),
             );
         }
@@ -1939,7 +1955,6 @@ impl crate::validate::Validate for StructureDefinitionDifferential {
         v.field("extension", &self.extension, 0);
         v.field("modifierExtension", &self.modifier_extension, 0);
         v.field("element", &self.element, 1);
-        #[cfg(feature = "fhirpath")]
         {
             let this = self;
             v.invariant(
@@ -1950,7 +1965,7 @@ impl crate::validate::Validate for StructureDefinitionDifferential {
                         .iter()
                         .filter(|&x1| {
                             crate::validate::rules::not(
-                                v.interpret("path.contains('.')", x1),
+                                crate::validate::rules::contains_text(x1.path.iter(), "."),
                             ) == Some(true)
                         })
                         .flat_map(|x2| x2.slicing.iter().map(|b| &**b)),
