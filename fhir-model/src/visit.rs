@@ -190,6 +190,7 @@ pub(crate) enum Step<'t> {
     /// An item of a repeating element: `[index]`.
     Index(usize),
     /// A choice's value: its type after the name (`valueQuantity`).
+    #[cfg_attr(not(feature = "fhirpath"), allow(dead_code))]
     Choice(&'t str),
 }
 
