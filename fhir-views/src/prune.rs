@@ -32,7 +32,8 @@ const REACHING: [&str; 8] = [
 /// The top-level members a view may read.
 #[derive(Debug, Clone)]
 pub struct MemberFilter {
-    names: HashSet<String>,
+    /// The names used, as bytes (a few dozen at most: a linear search is fastest).
+    names: Vec<Vec<u8>>,
     /// Off: every member is kept.
     all: bool,
 }
@@ -75,13 +76,18 @@ impl MemberFilter {
             }
         }
         let all = REACHING.iter().any(|f| names.contains(*f));
+        for always in ["resourceType", "id"] {
+            names.insert(always.to_owned());
+        }
+        let mut names: Vec<Vec<u8>> = names.into_iter().map(String::into_bytes).collect();
+        names.sort();
         MemberFilter { names, all }
     }
 
     /// The filter that keeps everything.
     pub fn all() -> MemberFilter {
         MemberFilter {
-            names: HashSet::new(),
+            names: Vec::new(),
             all: true,
         }
     }
@@ -96,18 +102,11 @@ impl MemberFilter {
         if self.all || key.contains(&b'\\') {
             return true;
         }
-        let Ok(key) = std::str::from_utf8(key) else {
-            return true;
-        };
-        let key = key.strip_prefix('_').unwrap_or(key);
-        if key == "resourceType" || key == "id" || self.names.contains(key) {
-            return true;
-        }
-        // A choice: `valueQuantity` for `value`.
-        key.char_indices()
-            .skip(1)
-            .filter(|(_, c)| c.is_ascii_uppercase())
-            .any(|(i, _)| self.names.contains(&key[..i]))
+        let key = key.strip_prefix(b"_").unwrap_or(key);
+        // The name itself, or a choice's base name (`value` for `valueQuantity`).
+        self.names
+            .iter()
+            .any(|n| key.starts_with(n) && key.get(n.len()).is_none_or(|c| c.is_ascii_uppercase()))
     }
 }
 
@@ -157,7 +156,7 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
     i += 1;
     loop {
-        let at = i + b.get(i..)?.iter().position(|&c| c == b'"' || c == b'\\')?;
+        let at = i + memchr::memchr2(b'"', b'\\', b.get(i..)?)?;
         if b[at] == b'"' {
             return Some(at + 1);
         }
