@@ -56,6 +56,7 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub struct ViewTable {
     view_json: Arc<str>,
+    resource: String,
     files: Vec<(PathBuf, u64)>,
     arrow: ArrowOptions,
     strict: bool,
@@ -95,6 +96,7 @@ impl ViewTable {
             .collect();
         Ok(ViewTable {
             view_json: view_json.into(),
+            resource: view.resource.clone(),
             schema: schema(&view, &arrow),
             files,
             arrow,
@@ -142,16 +144,39 @@ impl ViewTable {
     }
 }
 
-/// Splits files into `n` groups of about equal bytes (largest first, each to the lightest).
-fn partition(files: &[(PathBuf, u64)], n: usize) -> Vec<Vec<(PathBuf, u64)>> {
+/// How much reading `path` costs a view of `resource`: its size, or a sixteenth of it when
+/// its name says it holds another resource type (Bulk Data names files by type,
+/// `Observation.003.ndjson`): such lines are skipped undecoded. The file is read either way.
+fn weight(path: &Path, len: u64, resource: &str) -> u64 {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let ty = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    if ty != resource && crate::view::empty_resource(ty).is_some() {
+        len / 16 + 1
+    } else {
+        len
+    }
+}
+
+/// Splits files into `n` groups of about equal work for a view of `resource` (heaviest
+/// first, each to the lightest group; see [`weight`]).
+fn partition(files: &[(PathBuf, u64)], n: usize, resource: &str) -> Vec<Vec<(PathBuf, u64)>> {
     let n = n.clamp(1, files.len().max(1));
-    let mut sorted: Vec<&(PathBuf, u64)> = files.iter().collect();
-    sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut sorted: Vec<(u64, &PathBuf, u64)> = files
+        .iter()
+        .map(|(p, len)| (weight(p, *len, resource), p, *len))
+        .collect();
+    sorted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     let mut groups: Vec<(u64, Vec<(PathBuf, u64)>)> = vec![(0, Vec::new()); n];
-    for (path, len) in sorted {
+    for (w, path, len) in sorted {
         if let Some(g) = groups.iter_mut().min_by_key(|g| g.0) {
-            g.0 += len;
-            g.1.push((path.clone(), *len));
+            g.0 += w;
+            g.1.push((path.clone(), len));
         }
     }
     groups.into_iter().map(|g| g.1).collect()
@@ -182,7 +207,7 @@ impl TableProvider for ViewTable {
             self.progress.clone(),
         )?
         .with_projection(projection.cloned())?;
-        Ok(source.into_exec(partition(&self.files, n), limit))
+        Ok(source.into_exec(partition(&self.files, n, &self.resource), limit))
     }
 }
 
@@ -542,12 +567,40 @@ mod tests {
             .enumerate()
             .map(|(i, n)| (PathBuf::from(format!("f{i}")), *n))
             .collect();
-        let groups = partition(&files, 2);
+        let groups = partition(&files, 2, "Patient");
         assert_eq!(groups.len(), 2);
         let sum = |g: &Vec<(PathBuf, u64)>| -> u64 { g.iter().map(|f| f.1).sum() };
         assert_eq!(sum(&groups[0]) + sum(&groups[1]), 15);
         assert!(sum(&groups[0]).abs_diff(sum(&groups[1])) <= 1);
-        assert_eq!(partition(&files, 9).len(), 5);
-        assert_eq!(partition(&[], 4).len(), 1);
+        assert_eq!(partition(&files, 9, "Patient").len(), 5);
+        assert_eq!(partition(&[], 4, "Patient").len(), 1);
+    }
+
+    #[test]
+    fn files_of_other_types_weigh_less() {
+        let files: Vec<(PathBuf, u64)> = [
+            ("Observation.0.ndjson", 1600),
+            ("Observation.1.ndjson", 1600),
+            ("Observation.2.ndjson", 1600),
+            ("Patient.0.ndjson", 1000),
+            ("Patient.1.ndjson", 1000),
+        ]
+        .iter()
+        .map(|(p, n)| (PathBuf::from(p), *n))
+        .collect();
+        // By bytes both Patient files would go to one group; by work each has its own.
+        for group in partition(&files, 2, "Patient") {
+            let patients = group
+                .iter()
+                .filter(|f| f.0.to_string_lossy().starts_with("Patient"))
+                .count();
+            assert_eq!(patients, 1, "{group:?}");
+        }
+        assert_eq!(weight(Path::new("x/Patient.0.ndjson"), 100, "Patient"), 100);
+        assert_eq!(
+            weight(Path::new("Observation.ndjson"), 1600, "Patient"),
+            101
+        );
+        assert_eq!(weight(Path::new("export.ndjson"), 1600, "Patient"), 1600);
     }
 }
