@@ -2,18 +2,15 @@
 //!
 //! Ballista sends the logical plan from the client to the scheduler and physical plan
 //! fragments from the scheduler to the executors, as protobuf. These codecs carry the two
-//! things of this crate through: the table ([`ViewTable`], logical) and the scan
-//! ([`ViewScanExec`], physical: view JSON, projection and the files of each partition), so an
-//! executor rebuilds the scan and reads the files itself. Everything else goes to Ballista's
-//! own codecs. The files must be readable at the same paths on every executor (a shared file
-//! system).
+//! things of this crate through: the table ([`ViewTable`], logical) and the scan (physical: a
+//! `DataSourceExec` over a [`ViewSource`], with the view JSON, the projection and the files
+//! of each partition), so an executor rebuilds the scan and reads the files itself.
+//! Everything else goes to Ballista's own codecs. The files must be readable at the same
+//! paths on every executor (a shared file system).
 //!
-//! Limitation: on Ballista a view's scan is one partition (one task, on one executor); the
-//! stages after it are spread. Ballista 55 restricts each task's plan to the task's
-//! partitions only for its known leaves (`DataSourceExec` file and memory sources, shuffle
-//! readers), so a custom scan of several partitions would be read whole by every task. Scans
-//! spread over executors need the view scan as a DataFusion `FileSource` inside
-//! `DataSourceExec`.
+//! The scan has one partition per group of files (the scheduler's `target_partitions`, at
+//! most one per file). As for its own file scans, the scheduler cuts each task's plan down
+//! to the task's groups, so the executors read disjoint shares of the files.
 //!
 //! ```no_run
 //! # async fn demo() -> datafusion::error::Result<()> {
@@ -31,7 +28,7 @@
 
 use crate::arrow::{ArrowOptions, DecimalAs, TemporalAs};
 use crate::ndjson::Progress;
-use crate::provider::{ViewScanExec, ViewTable};
+use crate::provider::{scan_files, view_scan, ViewSource, ViewTable};
 use ballista_core::extension::SessionConfigExt;
 use ballista_core::serde::{BallistaLogicalExtensionCodec, BallistaPhysicalExtensionCodec};
 use datafusion::arrow::datatypes::SchemaRef;
@@ -49,7 +46,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Marks this crate's messages, so anything else goes to Ballista's codecs.
-const MAGIC: &[u8] = b"fhir-views/1:";
+const MAGIC: &[u8] = b"fhir-views/2:";
 
 /// A Ballista session configuration with this crate's codecs.
 pub fn session_config() -> SessionConfig {
@@ -90,6 +87,7 @@ fn encode(value: &Json, buf: &mut Vec<u8>) -> Result<()> {
     serde_json::to_writer(buf, value).map_err(|e| DataFusionError::External(Box::new(e)))
 }
 
+/// The message in `buf` when it is one of this crate's (`None`: give it to Ballista).
 fn decode(buf: &[u8]) -> Option<Result<Json>> {
     let body = buf.strip_prefix(MAGIC)?;
     Some(serde_json::from_slice(body).map_err(|e| {
@@ -97,15 +95,61 @@ fn decode(buf: &[u8]) -> Option<Result<Json>> {
     }))
 }
 
-fn paths(j: &Json) -> Vec<PathBuf> {
+/// The fields both messages share: the view, its Arrow choices, strictness.
+fn view_fields(view_json: &str, arrow: ArrowOptions, strict: bool) -> Json {
+    json!({"view": view_json, "arrow": arrow_json(arrow), "strict": strict})
+}
+
+fn view_of<'a>(m: &'a Json, what: &str) -> Result<&'a str> {
+    m["view"].as_str().ok_or_else(|| {
+        DataFusionError::Internal(format!("fhir-views: {what} message without a view"))
+    })
+}
+
+fn files_json(files: &[(PathBuf, u64)]) -> Json {
+    files
+        .iter()
+        .map(|(p, n)| json!([p.display().to_string(), n]))
+        .collect()
+}
+
+fn files_from_json(j: &Json) -> Vec<(PathBuf, u64)> {
     j.as_array()
         .map(|a| {
             a.iter()
-                .filter_map(Json::as_str)
-                .map(PathBuf::from)
+                .filter_map(|f| Some((PathBuf::from(f[0].as_str()?), f[1].as_u64()?)))
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The function (UDF, UDAF, UDWF) methods of a codec, given to Ballista's codec `inner`.
+macro_rules! forward_functions {
+    () => {
+        fn try_decode_udf(&self, name: &str, buf: &[u8]) -> Result<Arc<ScalarUDF>> {
+            self.inner.try_decode_udf(name, buf)
+        }
+
+        fn try_encode_udf(&self, node: &ScalarUDF, buf: &mut Vec<u8>) -> Result<()> {
+            self.inner.try_encode_udf(node, buf)
+        }
+
+        fn try_decode_udaf(&self, name: &str, buf: &[u8]) -> Result<Arc<AggregateUDF>> {
+            self.inner.try_decode_udaf(name, buf)
+        }
+
+        fn try_encode_udaf(&self, node: &AggregateUDF, buf: &mut Vec<u8>) -> Result<()> {
+            self.inner.try_encode_udaf(node, buf)
+        }
+
+        fn try_decode_udwf(&self, name: &str, buf: &[u8]) -> Result<Arc<WindowUDF>> {
+            self.inner.try_decode_udwf(name, buf)
+        }
+
+        fn try_encode_udwf(&self, node: &WindowUDF, buf: &mut Vec<u8>) -> Result<()> {
+            self.inner.try_encode_udwf(node, buf)
+        }
+    };
 }
 
 /// Carries [`ViewTable`] in logical plans; the rest goes to Ballista's codec.
@@ -141,16 +185,13 @@ impl LogicalExtensionCodec for ViewLogicalCodec {
                 .try_decode_table_provider(buf, table_ref, schema, ctx);
         };
         let m = message?;
-        let view = m["view"].as_str().ok_or_else(|| {
-            DataFusionError::Internal("fhir-views: table message without a view".into())
-        })?;
-        // One scan partition: Ballista 55 cuts each task's plan down to the task's partitions
-        // only for its own leaves (file and memory sources, shuffle readers); any other leaf
-        // runs whole in every task, so a scan of several partitions would be read once per
-        // task. The stages after the scan (joins, aggregations) still spread over executors.
-        let table = ViewTable::with_files(view, paths(&m["files"]), arrow_from_json(&m["arrow"]))?
-            .strict(m["strict"].as_bool() == Some(true))
-            .with_max_partitions(1);
+        let files = files_from_json(&m["files"])
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
+        let table =
+            ViewTable::with_files(view_of(&m, "table")?, files, arrow_from_json(&m["arrow"]))?
+                .strict(m["strict"].as_bool() == Some(true));
         Ok(Arc::new(table))
     }
 
@@ -163,20 +204,10 @@ impl LogicalExtensionCodec for ViewLogicalCodec {
         let Some(table) = (node.as_ref() as &dyn std::any::Any).downcast_ref::<ViewTable>() else {
             return self.inner.try_encode_table_provider(table_ref, node, buf);
         };
-        let files: Vec<String> = table
-            .files()
-            .iter()
-            .map(|f| f.display().to_string())
-            .collect();
-        encode(
-            &json!({
-                "view": table.view_json(),
-                "files": files,
-                "arrow": arrow_json(table.arrow_options()),
-                "strict": table.is_strict(),
-            }),
-            buf,
-        )
+        let mut m = view_fields(table.view_json(), table.arrow_options(), table.is_strict());
+        let files: Vec<(PathBuf, u64)> = table.files().into_iter().map(|f| (f, 0)).collect();
+        m["files"] = files_json(&files);
+        encode(&m, buf)
     }
 
     fn try_decode_file_format(
@@ -195,32 +226,11 @@ impl LogicalExtensionCodec for ViewLogicalCodec {
         self.inner.try_encode_file_format(buf, node)
     }
 
-    fn try_decode_udf(&self, name: &str, buf: &[u8]) -> Result<Arc<ScalarUDF>> {
-        self.inner.try_decode_udf(name, buf)
-    }
-
-    fn try_encode_udf(&self, node: &ScalarUDF, buf: &mut Vec<u8>) -> Result<()> {
-        self.inner.try_encode_udf(node, buf)
-    }
-
-    fn try_decode_udaf(&self, name: &str, buf: &[u8]) -> Result<Arc<AggregateUDF>> {
-        self.inner.try_decode_udaf(name, buf)
-    }
-
-    fn try_encode_udaf(&self, node: &AggregateUDF, buf: &mut Vec<u8>) -> Result<()> {
-        self.inner.try_encode_udaf(node, buf)
-    }
-
-    fn try_decode_udwf(&self, name: &str, buf: &[u8]) -> Result<Arc<WindowUDF>> {
-        self.inner.try_decode_udwf(name, buf)
-    }
-
-    fn try_encode_udwf(&self, node: &WindowUDF, buf: &mut Vec<u8>) -> Result<()> {
-        self.inner.try_encode_udwf(node, buf)
-    }
+    forward_functions!();
 }
 
-/// Carries [`ViewScanExec`] in physical plans; the rest goes to Ballista's codec.
+/// Carries the view scan (a `DataSourceExec` over a [`ViewSource`]) in physical plans; the
+/// rest goes to Ballista's codec.
 #[derive(Debug, Default)]
 pub struct ViewPhysicalCodec {
     inner: BallistaPhysicalExtensionCodec,
@@ -238,9 +248,6 @@ impl PhysicalExtensionCodec for ViewPhysicalCodec {
             return self.inner.try_decode(buf, inputs, ctx, converter);
         };
         let m = message?;
-        let view = m["view"].as_str().ok_or_else(|| {
-            DataFusionError::Internal("fhir-views: scan message without a view".into())
-        })?;
         let projection = m["projection"].as_array().map(|p| {
             p.iter()
                 .filter_map(Json::as_u64)
@@ -249,18 +256,18 @@ impl PhysicalExtensionCodec for ViewPhysicalCodec {
         });
         let groups = m["groups"]
             .as_array()
-            .map(|g| g.iter().map(paths).collect())
+            .map(|g| g.iter().map(files_from_json).collect())
             .unwrap_or_default();
-        let exec = ViewScanExec::try_new(
-            view.into(),
-            projection,
-            groups,
+        let limit = m["limit"].as_u64().map(|n| n as usize);
+        let source = ViewSource::try_new(
+            view_of(&m, "scan")?.into(),
             arrow_from_json(&m["arrow"]),
             m["strict"].as_bool() == Some(true),
             Arc::new(Progress::default()),
         )?
+        .with_projection(projection)?
         .with_issues_logged();
-        Ok(Arc::new(exec))
+        Ok(source.into_exec(groups, limit))
     }
 
     fn try_encode(
@@ -269,50 +276,23 @@ impl PhysicalExtensionCodec for ViewPhysicalCodec {
         buf: &mut Vec<u8>,
         converter: &dyn PhysicalProtoConverterExtension,
     ) -> Result<()> {
-        let Some(scan) = (node.as_ref() as &dyn std::any::Any).downcast_ref::<ViewScanExec>()
+        let (Some((config, source)), Some(groups)) =
+            (view_scan(node.as_ref()), scan_files(node.as_ref()))
         else {
             return self.inner.try_encode(node, buf, converter);
         };
-        let groups: Vec<Vec<String>> = scan
-            .groups()
-            .iter()
-            .map(|g| g.iter().map(|f| f.display().to_string()).collect())
-            .collect();
-        encode(
-            &json!({
-                "view": scan.view_json(),
-                "projection": scan.projection(),
-                "groups": groups,
-                "arrow": arrow_json(scan.arrow_options()),
-                "strict": scan.is_strict(),
-            }),
-            buf,
-        )
+        let mut m = view_fields(
+            source.view_json(),
+            source.arrow_options(),
+            source.is_strict(),
+        );
+        m["projection"] = json!(source.projection_indices());
+        m["groups"] = groups.iter().map(|g| files_json(g)).collect();
+        m["limit"] = json!(config.limit);
+        encode(&m, buf)
     }
 
-    fn try_decode_udf(&self, name: &str, buf: &[u8]) -> Result<Arc<ScalarUDF>> {
-        self.inner.try_decode_udf(name, buf)
-    }
-
-    fn try_encode_udf(&self, node: &ScalarUDF, buf: &mut Vec<u8>) -> Result<()> {
-        self.inner.try_encode_udf(node, buf)
-    }
-
-    fn try_decode_udaf(&self, name: &str, buf: &[u8]) -> Result<Arc<AggregateUDF>> {
-        self.inner.try_decode_udaf(name, buf)
-    }
-
-    fn try_encode_udaf(&self, node: &AggregateUDF, buf: &mut Vec<u8>) -> Result<()> {
-        self.inner.try_encode_udaf(node, buf)
-    }
-
-    fn try_decode_udwf(&self, name: &str, buf: &[u8]) -> Result<Arc<WindowUDF>> {
-        self.inner.try_decode_udwf(name, buf)
-    }
-
-    fn try_encode_udwf(&self, node: &WindowUDF, buf: &mut Vec<u8>) -> Result<()> {
-        self.inner.try_encode_udwf(node, buf)
-    }
+    forward_functions!();
 }
 
 #[cfg(test)]
@@ -334,6 +314,6 @@ mod tests {
             assert_eq!(arrow_from_json(&arrow_json(a)), a);
         }
         assert!(decode(b"not ours").is_none());
-        assert!(decode(b"fhir-views/1:{").is_some_and(|r| r.is_err()));
+        assert!(decode(&[MAGIC, b"{"].concat()).is_some_and(|r| r.is_err()));
     }
 }

@@ -9,9 +9,8 @@
 //! contained references (`#x`) and logical references (identifier only) have no key.
 
 use fhir_model::fhirpath::{
-    Collection, Context, EvalError, Expression, Item, Prim, Reflect, UserCall, UserFunctions, Value,
+    Collection, EvalError, Item, Prim, Reflect, UserCall, UserFunctions, Value,
 };
-use std::sync::LazyLock;
 
 /// The host functions of SQL on FHIR.
 pub struct KeyFunctions;
@@ -111,22 +110,10 @@ pub fn resource_id(node: &dyn Reflect) -> Option<&str> {
     text_child(node, "id")
 }
 
-static ID: LazyLock<Option<Expression>> = LazyLock::new(|| Expression::parse("id").ok());
-static REFERENCE: LazyLock<Option<Expression>> =
-    LazyLock::new(|| Expression::parse("reference").ok());
-static TYPE: LazyLock<Option<Expression>> = LazyLock::new(|| Expression::parse("type").ok());
-
 /// The text of a primitive child (`id`, `reference`, `type`).
 fn text_child<'a>(node: &'a dyn Reflect, name: &str) -> Option<&'a str> {
-    let expr = match name {
-        "id" => &ID,
-        "reference" => &REFERENCE,
-        _ => &TYPE,
-    };
-    let found = expr
-        .as_ref()?
-        .evaluate_with(&Context::new(node).lenient())
-        .ok()?;
+    let mut found = Vec::new();
+    Item::Node(node).children(name, &mut found);
     match found.into_iter().next()? {
         Item::Node(n) => match n.primitive()? {
             Prim::String(s) => Some(s),

@@ -37,6 +37,7 @@ pub mod output;
 pub mod parquet;
 #[cfg(feature = "datafusion")]
 pub mod provider;
+pub mod prune;
 mod run;
 pub mod view;
 

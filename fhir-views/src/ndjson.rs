@@ -7,9 +7,11 @@
 //! is counted and reported with its file and line ([`Issue`]), never dropped silently;
 //! values the lenient FHIR reader had to repair are reported the same way while the resource
 //! is kept. Lines of other resource types are counted, not parsed (the `resourceType` is
-//! looked up in the raw line first).
+//! looked up in the raw line first). Top-level members the view does not read are left out
+//! before decoding (see [`crate::prune`]; not when reading strictly).
 
 use crate::arrow::{schema, ArrowOptions, BatchBuilder};
+use crate::prune::{prune, MemberFilter};
 use crate::view::ViewDefinition;
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
@@ -326,6 +328,13 @@ impl Worker {
         let mut builder = BatchBuilder::new(self.schema.clone());
         let mut buf = Vec::with_capacity(64 * 1024);
         let mut rows = Vec::new();
+        // Strict reading checks whole resources: nothing is left out.
+        let filter = if self.options.strict {
+            MemberFilter::all()
+        } else {
+            MemberFilter::for_view(&self.view)
+        };
+        let mut kept = Vec::with_capacity(64 * 1024);
         let reader_options = if self.options.strict {
             fhir_model::json::Reader::strict()
         } else {
@@ -355,13 +364,19 @@ impl Worker {
                 continue;
             }
             p.lines.fetch_add(1, Ordering::Relaxed);
-            if let Some(ty) = top_level_type(line) {
-                if ty != self.view.resource.as_bytes() {
-                    p.other_types.fetch_add(1, Ordering::Relaxed);
-                    continue;
-                }
+            let ty = top_level_type(line);
+            if ty.is_some_and(|ty| ty != self.view.resource.as_bytes()) {
+                p.other_types.fetch_add(1, Ordering::Relaxed);
+                continue;
             }
-            let read = match reader_options.read_resource(line) {
+            // Decode only the members the view reads; a line with any problem is decoded
+            // again whole, so what is reported is the same as without the filter.
+            let pruned = ty.is_some() && filter.is_active() && prune(line, &filter, &mut kept);
+            let mut result = reader_options.read_resource(if pruned { &kept } else { line });
+            if pruned && !matches!(&result, Ok(read) if read.issues.is_empty()) {
+                result = reader_options.read_resource(line);
+            }
+            let read = match result {
                 Ok(read) => read,
                 Err(issue) => {
                     p.issue(path, line_no, format!("not a FHIR resource: {issue}"));

@@ -1,8 +1,8 @@
 //! The `fhir-views` command line: a run to NDJSON and CSV, and a clear failure for an invalid
 //! view.
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("fhir-views-cli-{name}-{}", std::process::id()));
@@ -33,28 +33,28 @@ fn setup(name: &str) -> PathBuf {
     dir
 }
 
-fn fhir_views(args: &[&str]) -> std::process::Output {
+fn fhir_views(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_fhir-views"))
         .args(args)
         .output()
         .expect("runs")
 }
 
+/// `fhir-views run VIEW --input DIR/in --output OUT` and `extra` arguments.
+fn run(dir: &Path, view: &Path, out: &Path, extra: &[&str]) -> Output {
+    let text = |p: &Path| p.to_str().expect("utf-8 path").to_owned();
+    let input = text(&dir.join("in"));
+    let (view, out) = (text(view), text(out));
+    let mut args = vec!["run", &view, "--input", &input, "--output", &out];
+    args.extend_from_slice(extra);
+    fhir_views(&args)
+}
+
 #[test]
 fn run_writes_one_json_object_per_row() {
     let dir = setup("ndjson");
     let out = dir.join("out.ndjson");
-    let s = |p: &PathBuf| p.to_str().expect("utf-8 path").to_owned();
-    let result = fhir_views(&[
-        "run",
-        &s(&dir.join("view.json")),
-        "--input",
-        &s(&dir.join("in")),
-        "--output",
-        &s(&out),
-        "--format",
-        "ndjson",
-    ]);
+    let result = run(&dir, &dir.join("view.json"), &out, &["--format", "ndjson"]);
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(result.status.success(), "{stderr}");
     let text = std::fs::read_to_string(&out).expect("output");
@@ -79,17 +79,7 @@ fn run_writes_one_json_object_per_row() {
 fn run_writes_csv_with_a_header() {
     let dir = setup("csv");
     let out = dir.join("out.csv");
-    let s = |p: &PathBuf| p.to_str().expect("utf-8 path").to_owned();
-    let result = fhir_views(&[
-        "run",
-        &s(&dir.join("view.json")),
-        "--input",
-        &s(&dir.join("in")),
-        "--output",
-        &s(&out),
-        "--threads",
-        "1",
-    ]);
+    let result = run(&dir, &dir.join("view.json"), &out, &["--threads", "1"]);
     assert!(
         result.status.success(),
         "{}",
@@ -114,14 +104,7 @@ fn an_invalid_view_fails_with_a_clear_message() {
     )
     .expect("view");
     let out = dir.join("out.ndjson");
-    let result = fhir_views(&[
-        "run",
-        bad.to_str().expect("path"),
-        "--input",
-        dir.join("in").to_str().expect("path"),
-        "--output",
-        out.to_str().expect("path"),
-    ]);
+    let result = run(&dir, &bad, &out, &[]);
     assert!(!result.status.success());
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(stderr.contains("select[0].column[0].path"), "{stderr}");

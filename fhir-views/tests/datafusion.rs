@@ -79,7 +79,16 @@ async fn projection_is_pushed_down_to_the_view() {
         )
         .indent(false)
     );
-    assert!(plan.contains("ViewScanExec: view=patient_view resource=Patient, files=6, partitions=4, columns=[id, birth_date]"), "{plan}");
+    assert!(
+        plan.contains("DataSourceExec: file_groups={4 groups: "),
+        "{plan}"
+    );
+    assert!(
+        plan.contains(
+            "projection=[birth_date, id], file_type=fhir-view, view=patient_view resource=Patient"
+        ),
+        "{plan}"
+    );
     assert!(
         !plan.contains("gender") && !plan.contains("given"),
         "{plan}"

@@ -6,6 +6,7 @@
 
 use fhir_views::arrow::{schema, ArrowOptions, BatchBuilder};
 use fhir_views::output::row_json;
+use fhir_views::prune::{prune, MemberFilter};
 use fhir_views::ViewDefinition;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -40,7 +41,11 @@ fn skips() -> BTreeMap<(String, String), String> {
 }
 
 /// Runs one test; `Ok` when it passes, `Err(why)` otherwise.
-fn run_test(resources: &[fhir_model::Resource], test: &Json) -> Result<(), String> {
+fn run_test(
+    texts: &[String],
+    resources: &[fhir_model::Resource],
+    test: &Json,
+) -> Result<(), String> {
     let expect_error = test.get("expectError").and_then(Json::as_bool) == Some(true);
     let result = evaluate(resources, &test["view"]);
     if expect_error {
@@ -50,6 +55,15 @@ fn run_test(resources: &[fhir_model::Resource], test: &Json) -> Result<(), Strin
         };
     }
     let (columns, rows) = result?;
+    // The NDJSON reader leaves out the members a view does not read: same rows.
+    let pruned = evaluate_pruned(texts, &test["view"])?;
+    if pruned != (columns.clone(), rows.clone()) {
+        return Err(format!(
+            "rows differ when unread members are left out: {} against {}",
+            Json::Array(pruned.1),
+            Json::Array(rows)
+        ));
+    }
     if let Some(expected) = test.get("expectColumns").and_then(Json::as_array) {
         let expected: Vec<&str> = expected.iter().filter_map(Json::as_str).collect();
         if columns != expected {
@@ -111,6 +125,26 @@ fn evaluate(resources: &[fhir_model::Resource], view: &Json) -> Result<Rows, Str
     Ok((columns, rows))
 }
 
+/// [`evaluate`] on the resources decoded without the top-level members the view does not
+/// read (as the NDJSON reader decodes them).
+fn evaluate_pruned(texts: &[String], view: &Json) -> Result<Rows, String> {
+    let parsed = ViewDefinition::from_json(view).map_err(|e| e.to_string())?;
+    let filter = MemberFilter::for_view(&parsed);
+    let mut kept = Vec::new();
+    let mut resources = Vec::new();
+    for text in texts {
+        // Only resources of the view's type (the reader skips the others undecoded).
+        let ours = text.contains(&format!(r#""resourceType":"{}""#, parsed.resource));
+        let bytes = if ours && prune(text.as_bytes(), &filter, &mut kept) {
+            &kept[..]
+        } else {
+            text.as_bytes()
+        };
+        resources.push(fhir_model::json::from_slice(bytes).map_err(|e| e.to_string())?);
+    }
+    evaluate(&resources, view)
+}
+
 /// JSON equality with numbers compared by value (`1` equals `1.0`).
 fn same(a: &Json, b: &Json) -> bool {
     match (a, b) {
@@ -152,13 +186,17 @@ fn sql_on_fhir_suite() {
             .to_owned();
         let text = std::fs::read_to_string(path).expect("test file readable");
         let json: Json = serde_json::from_str(&text).expect("test file is JSON");
-        let resources: Vec<fhir_model::Resource> = json["resources"]
+        let texts: Vec<String> = json["resources"]
             .as_array()
             .map(|a| a.as_slice())
             .unwrap_or_default()
             .iter()
+            .map(Json::to_string)
+            .collect();
+        let resources: Vec<fhir_model::Resource> = texts
+            .iter()
             .map(|r| {
-                fhir_model::json::from_str(&r.to_string())
+                fhir_model::json::from_str(r)
                     .unwrap_or_else(|e| panic!("{file}: fixture does not read: {e}"))
             })
             .collect();
@@ -172,7 +210,7 @@ fn sql_on_fhir_suite() {
                 .as_array()
                 .is_some_and(|t| t.iter().any(|t| t == "shareable"));
             let key = (file.clone(), title.clone());
-            let result = run_test(&resources, test);
+            let result = run_test(&texts, &resources, test);
             match (result, skips.get(&key)) {
                 (Ok(()), None) => passed += 1,
                 (Ok(()), Some(_)) => {
