@@ -43,45 +43,49 @@ pub fn validate_impl(def: &TypeDef, s: &Struct, is_root: bool, types: &Types<'_>
     let table = quote!(Self::INVARIANTS);
     let shared = is_resource.then(|| domain_invariants(s)).flatten();
     let all: Vec<(Option<&str>, &Invariant)> = s.all_invariants().collect();
+    let in_shared = |i: usize| shared.as_ref().is_some_and(|range| range.contains(&i));
+    // DomainResource's constraints: one call, where the first of them stands.
+    let mut shared_call = shared.as_ref().map(|range| {
+        let start = Literal::usize_unsuffixed(range.start);
+        let end = Literal::usize_unsuffixed(range.end);
+        quote! {
+            crate::generated::resource::domain_resource_invariants(
+                v,
+                &Self::INVARIANTS[#start..#end],
+                crate::generated::resource::DomainParts {
+                    contained: &self.contained,
+                    text: &self.text,
+                },
+            );
+        }
+    });
     let mut checks = Vec::new();
     for (i, &(element, invariant)) in all.iter().enumerate() {
         // Constraints with the same expression on the same element (txt-1 and txt-2 are both
         // `htmlChecks()`) are evaluated once, with the first, and reported under each key.
-        let same = |&(e, other): &(Option<&str>, &Invariant)| {
-            e == element && other.expression == invariant.expression
+        let same = |j: &usize| {
+            let (e, other) = all[*j];
+            !in_shared(*j) && e == element && other.expression == invariant.expression
         };
-        if all[..i].iter().any(same) {
+        if in_shared(i) {
+            if shared.as_ref().is_some_and(|range| range.start == i) {
+                checks.extend(shared_call.take());
+            }
             continue;
         }
-        let indices: Vec<usize> = (i..all.len()).filter(|&j| same(&all[j])).collect();
-        match &shared {
-            Some(range) if range.start == i => {
-                let start = Literal::usize_unsuffixed(range.start);
-                let end = Literal::usize_unsuffixed(range.end);
-                checks.push(quote! {
-                    crate::generated::resource::domain_resource_invariants(
-                        v,
-                        &Self::INVARIANTS[#start..#end],
-                        crate::generated::resource::DomainParts {
-                            contained: &self.contained,
-                            text: &self.text,
-                        },
-                    );
-                });
-            }
-            Some(range) if range.contains(&i) => {}
-            _ => {
-                let check = crate::fhirpath::check(types, def, s, element, invariant);
-                checks.push(invariant_check(
-                    s,
-                    &table,
-                    &quote!(self),
-                    &indices,
-                    element,
-                    check,
-                ));
-            }
+        if (0..i).any(|j| same(&j)) {
+            continue;
         }
+        let indices: Vec<usize> = (i..all.len()).filter(same).collect();
+        let check = crate::fhirpath::check(types, def, s, element, invariant);
+        checks.push(invariant_check(
+            s,
+            &table,
+            &quote!(self),
+            &indices,
+            element,
+            check,
+        ));
     }
     // `%resource` and `%rootResource` of interpreted constraints inside.
     let (enter, leave) = if is_resource {
