@@ -206,7 +206,7 @@ fn invariant_check(
     };
     let (body, engine) = match check {
         Check::Compiled(holds) => (report(holds), false),
-        Check::Mixed(holds) | Check::CompiledRegex(holds) => (report(holds), true),
+        Check::Mixed(holds) | Check::CompiledFhirpath(holds) => (report(holds), true),
         Check::Interpreted(_) => (quote!(#(v.interpret_invariant(#invariants, this);)*), true),
     };
     let cfg = engine.then(|| quote!(#[cfg(feature = "fhirpath")]));

@@ -20,9 +20,9 @@ use std::collections::HashMap;
 pub enum Check {
     /// Rust only.
     Compiled(TokenStream),
-    /// Rust only, but matching a regular expression: the `regex` crate comes with the
-    /// `fhirpath` feature.
-    CompiledRegex(TokenStream),
+    /// Rust only, but using what comes with the `fhirpath` feature: the `regex` crate
+    /// (`matches()`) or the validator's record of the enclosing resource (`%resource`).
+    CompiledFhirpath(TokenStream),
     /// Rust that hands some operands to the interpreter (needs the `fhirpath` feature).
     Mixed(TokenStream),
     /// The interpreter on the whole expression, and why.
@@ -32,7 +32,13 @@ pub enum Check {
 /// Every struct of the type space by Rust name, with its definition.
 pub struct Types<'s> {
     structs: HashMap<&'s str, &'s Struct>,
+    /// The Rust name of the concrete resource each resource's struct belongs to
+    /// (`StructureDefinitionSnapshot` -> `StructureDefinition`), for `%resource`.
+    resource_of: HashMap<&'s str, &'s str>,
 }
+
+/// The abstract resources: `%resource` on their elements may be any resource.
+const ABSTRACT_RESOURCES: [&str; 2] = ["Resource", "DomainResource"];
 
 impl<'s> Types<'s> {
     pub fn new(space: &'s TypeSpace) -> Self {
@@ -43,7 +49,20 @@ impl<'s> Types<'s> {
             .flat_map(|d| &d.structs)
             .map(|s| (s.name.as_str(), s))
             .collect();
-        Types { structs }
+        let resource_of = space
+            .resources
+            .iter()
+            .filter(|d| !ABSTRACT_RESOURCES.contains(&d.name.as_str()))
+            .flat_map(|d| {
+                d.structs
+                    .iter()
+                    .map(|s| (s.name.as_str(), d.root().name.as_str()))
+            })
+            .collect();
+        Types {
+            structs,
+            resource_of,
+        }
     }
 
     /// Compiles `expression` into an `Option<bool>` expression on `this` (an item of type
@@ -54,12 +73,25 @@ impl<'s> Types<'s> {
             Ok(e) => e,
             Err(reason) => return Check::Interpreted(format!("syntax: {reason}")),
         };
+        let resource = match (&context, root_of) {
+            (_, Some(name)) if ABSTRACT_RESOURCES.contains(&name) => None,
+            (Item::Struct(s), Some(_)) => Some(Value::One(quote!(this), Item::Struct(s.clone()))),
+            (Item::Struct(s), None) => self.resource_of.get(s.as_str()).map(|root| {
+                let ty = Ident::new(root, Span::call_site());
+                Value::Items(
+                    quote!(v.resource_as::<crate::resources::#ty>().into_iter()),
+                    Item::Struct((*root).to_owned()),
+                )
+            }),
+            _ => None,
+        };
         let mut c = Compilation {
             types: self,
             source: expression,
             closures: 0,
             interprets: false,
-            regex: false,
+            fhirpath: false,
+            resource,
         };
         let this = Scope {
             tokens: quote!(this),
@@ -68,7 +100,7 @@ impl<'s> Types<'s> {
         };
         match c.value(&expr, &this).and_then(|v| c.boolean(v)) {
             Ok(tokens) if c.interprets => Check::Mixed(tokens),
-            Ok(tokens) if c.regex => Check::CompiledRegex(tokens),
+            Ok(tokens) if c.fhirpath => Check::CompiledFhirpath(tokens),
             Ok(tokens) => Check::Compiled(tokens),
             Err(reason) => Check::Interpreted(reason),
         }
@@ -120,17 +152,45 @@ impl Item {
         }
     }
 
+    /// Items `<` and `>` compare: dates and times, numbers and quantities.
+    fn is_ordered(&self) -> bool {
+        use Primitive as P;
+        match self {
+            Item::Primitive(p) => matches!(
+                p,
+                P::Date
+                    | P::DateTime
+                    | P::Instant
+                    | P::Time
+                    | P::Decimal
+                    | P::Integer
+                    | P::UnsignedInt
+                    | P::PositiveInt
+            ),
+            Item::Struct(name) => matches!(
+                name.as_str(),
+                "Quantity" | "SimpleQuantity" | "Age" | "Count" | "Distance" | "Duration"
+            ),
+            _ => false,
+        }
+    }
+
     fn is_primitive(&self) -> bool {
         matches!(self, Item::Primitive(_) | Item::Code)
     }
 }
 
 /// A translated subexpression.
+#[derive(Clone)]
 enum Value {
     /// `Option<bool>`.
     Bool(TokenStream),
     /// An `i64` that is never empty (`count()`).
     Int(TokenStream),
+    /// An `Option<i64>`: an integer that may be empty (`toInteger()`, an integer element).
+    MaybeInt(TokenStream),
+    /// An `Option<String>` computed from text (`&`, `replaceMatches()`).
+    Text(TokenStream),
     /// An iterator of `&T`.
     Items(TokenStream, Item),
     /// One `&T` that is there (`$this`).
@@ -152,8 +212,11 @@ struct Compilation<'t, 's> {
     source: &'t str,
     closures: usize,
     interprets: bool,
-    /// Whether a `matches()` was translated.
-    regex: bool,
+    /// Whether the translation needs the `fhirpath` feature (`matches()`, `%resource` away
+    /// from the resource's root).
+    fhirpath: bool,
+    /// What `%resource` translates to, where the context tells which resource it is.
+    resource: Option<Value>,
 }
 
 type Res<T> = Result<T, String>;
@@ -170,6 +233,14 @@ impl Compilation<'_, '_> {
             Kind::Int(n) => Ok(Value::IntLit(*n)),
             Kind::Bool(b) => Ok(Value::Bool(quote!(Some(#b)))),
             Kind::Var(name) if name == "ucum" => Ok(Value::Str("http://unitsofmeasure.org".into())),
+            Kind::Var(name) if name == "resource" => match &self.resource {
+                Some(value) => {
+                    let value = value.clone();
+                    self.fhirpath |= matches!(value, Value::Items(..));
+                    Ok(value)
+                }
+                None => Err("variable %resource of an element of any resource".into()),
+            },
             Kind::Var(name) => Err(format!("variable %{name}")),
             Kind::This => Ok(Value::One(this.tokens.clone(), this.item.clone())),
             Kind::Member(None, name) if Some(name.as_str()) == this.root_of => {
@@ -281,11 +352,27 @@ impl Compilation<'_, '_> {
                 (quote!(std::iter::once(#t)), this.item.clone())
             }
         };
+        if let ("iif", [criterion, then, otherwise @ ..], None) = (name, args, target) {
+            let criterion = self.operand(criterion, this)?;
+            let then = self.operand(then, this)?;
+            let otherwise = match otherwise {
+                [] => quote!(None),
+                [e] => self.operand(e, this)?,
+                _ => return Err("iif() with more than three arguments".into()),
+            };
+            return Ok(Value::Bool(quote!(
+                crate::validate::rules::iif(#criterion, || #then, || #otherwise)
+            )));
+        }
         match (name, args) {
             ("exists", []) => Ok(Value::Bool(quote!(crate::validate::rules::exists(#items)))),
             ("empty", []) => Ok(Value::Bool(quote!(crate::validate::rules::empty(#items)))),
             ("count", []) => Ok(Value::Int(quote!(crate::validate::rules::count(#items)))),
             ("first", []) => Ok(Value::Items(quote!(#items.take(1)), item)),
+            ("tail", []) => Ok(Value::Items(quote!(#items.skip(1)), item)),
+            ("toInteger", []) if item.is_text() => Ok(Value::MaybeInt(quote!(
+                crate::validate::rules::to_integer(#items)
+            ))),
             ("trace", [_, ..]) => Ok(Value::Items(items, item)),
             ("hasValue", []) if item.is_primitive() => Ok(Value::Bool(
                 quote!(crate::validate::rules::has_value(#items)),
@@ -297,18 +384,29 @@ impl Compilation<'_, '_> {
                 Value::Str(p) => Ok(Value::Bool(
                     quote!(crate::validate::rules::starts_with(#items, #p)),
                 )),
-                _ => Err("startsWith() with a computed prefix".into()),
+                computed => {
+                    let p = text_operand(computed)?;
+                    Ok(Value::Bool(
+                        quote!(crate::validate::rules::starts_with_computed(#items, #p)),
+                    ))
+                }
             },
+            ("replaceMatches", [pattern, with]) if item.is_text() => {
+                match (self.value(pattern, this)?, self.value(with, this)?) {
+                    (Value::Str(p), Value::Str(w)) => {
+                        check_pattern(&p)?;
+                        self.fhirpath = true;
+                        Ok(Value::Text(quote!(
+                            crate::validate::rules::replace_matches(#items, #p, #w)
+                        )))
+                    }
+                    _ => Err("replaceMatches() with computed arguments".into()),
+                }
+            }
             ("matches", [pattern]) if item.is_text() => match self.value(pattern, this)? {
                 Value::Str(p) => {
-                    // As the runtime builds it (`fhirpath::compiled_regex`); a pattern it
-                    // refuses is left to the engine, which reports it.
-                    regex::RegexBuilder::new(&p)
-                        .dot_matches_new_line(true)
-                        .size_limit(1 << 20)
-                        .build()
-                        .map_err(|e| format!("matches() pattern: {e}"))?;
-                    self.regex = true;
+                    check_pattern(&p)?;
+                    self.fhirpath = true;
                     Ok(Value::Bool(
                         quote!(crate::validate::rules::matches(#items, #p)),
                     ))
@@ -368,6 +466,12 @@ impl Compilation<'_, '_> {
         let a = many(self.value(l, this)?);
         let b = many(self.value(r, this)?);
         match (op, a, b) {
+            (Concat, x, y) => {
+                let (x, y) = (text_operand(x)?, text_operand(y)?);
+                Ok(Value::Text(
+                    quote!(Some(crate::validate::rules::concat(#x, #y))),
+                ))
+            }
             (Union, Value::Str(x), Value::Str(y)) => Ok(Value::Strs(vec![x, y])),
             (Union, Value::Strs(mut xs), Value::Str(y)) => {
                 xs.push(y);
@@ -378,6 +482,14 @@ impl Compilation<'_, '_> {
             ),
             (Eq | Ne, Value::Items(items, item), Value::Str(s)) if item.is_text() => {
                 let eq = quote!(crate::validate::rules::text_eq(#items, #s));
+                Ok(Value::Bool(if op == Eq {
+                    eq
+                } else {
+                    quote!(crate::validate::rules::not(#eq))
+                }))
+            }
+            (Eq | Ne, Value::Items(a, x), Value::Items(b, y)) if x.is_text() && y.is_text() => {
+                let eq = quote!(crate::validate::rules::texts_eq(#a, #b));
                 Ok(Value::Bool(if op == Eq {
                     eq
                 } else {
@@ -401,6 +513,34 @@ impl Compilation<'_, '_> {
                 let (x, y) = (self.int(x)?, self.int(y)?);
                 quote!((#x + #y))
             })),
+            (Eq | Ne | Lt | Le | Gt | Ge, x, y)
+                if [&x, &y].iter().any(|v| v.is_maybe_int())
+                    && [&x, &y].iter().all(|v| v.is_integer()) =>
+            {
+                let (x, y) = (maybe_int(x)?, maybe_int(y)?);
+                let test = ordering_test(op);
+                Ok(Value::Bool(quote!(
+                    crate::validate::rules::int_cmp(#x, #y).map(std::cmp::Ordering::#test)
+                )))
+            }
+            // Dates, times, decimals and quantities are ordered as the engine orders them
+            // (partial precision, units), so the engine's comparison is called on the items.
+            (Lt | Le | Gt | Ge, Value::Items(a, x), Value::Items(b, y))
+                if x.is_ordered() && y.is_ordered() =>
+            {
+                self.fhirpath = true;
+                let test = ordering_test(op);
+                Ok(Value::Bool(quote!(
+                    crate::validate::rules::order(#a, #b).map(std::cmp::Ordering::#test)
+                )))
+            }
+            (Lt | Le | Gt | Ge, Value::Items(a, x), Value::IntLit(n)) if x.is_ordered() => {
+                self.fhirpath = true;
+                let test = ordering_test(op);
+                Ok(Value::Bool(quote!(
+                    crate::validate::rules::order_to_int(#a, #n).map(std::cmp::Ordering::#test)
+                )))
+            }
             (Eq | Ne | Lt | Le | Gt | Ge, x @ (Value::Int(_) | Value::IntLit(_)), y) => {
                 let (x, y) = (self.int(x)?, self.int(y)?);
                 Ok(Value::Bool(match op {
@@ -451,6 +591,75 @@ impl Compilation<'_, '_> {
 
     fn text(&self, e: &Expr) -> String {
         self.source[e.span.0..e.span.1].trim().to_owned()
+    }
+}
+
+/// The `Ordering` method that tells whether `op` holds.
+fn ordering_test(op: Op) -> TokenStream {
+    match op {
+        Op::Eq => quote!(is_eq),
+        Op::Ne => quote!(is_ne),
+        Op::Lt => quote!(is_lt),
+        Op::Le => quote!(is_le),
+        Op::Gt => quote!(is_gt),
+        _ => quote!(is_ge),
+    }
+}
+
+impl Value {
+    /// An integer that may be empty, as opposed to `count()` and literals.
+    fn is_maybe_int(&self) -> bool {
+        matches!(self, Value::MaybeInt(_)) || self.int_items()
+    }
+
+    fn is_integer(&self) -> bool {
+        matches!(self, Value::Int(_) | Value::IntLit(_)) || self.is_maybe_int()
+    }
+
+    /// Integer elements (`min` of ElementDefinition).
+    fn int_items(&self) -> bool {
+        use Primitive as P;
+        matches!(
+            self,
+            Value::Items(
+                _,
+                Item::Primitive(P::Integer | P::UnsignedInt | P::PositiveInt)
+            )
+        )
+    }
+}
+
+/// A text operand as an `Option<&str>`.
+fn text_operand(v: Value) -> Res<TokenStream> {
+    match many(v) {
+        Value::Str(s) => Ok(quote!(Some(#s))),
+        Value::Text(t) => Ok(quote!((#t).as_deref())),
+        Value::Items(items, item) if item.is_text() => {
+            Ok(quote!(crate::validate::rules::single_text(#items)))
+        }
+        _ => Err("text operand that is not a string".into()),
+    }
+}
+
+/// Whether the runtime accepts a literal pattern, built as `fhirpath::compiled_regex` builds
+/// it; a pattern it refuses is left to the engine, which reports it.
+fn check_pattern(pattern: &str) -> Res<()> {
+    regex::RegexBuilder::new(pattern)
+        .dot_matches_new_line(true)
+        .size_limit(1 << 20)
+        .build()
+        .map(drop)
+        .map_err(|e| format!("pattern: {e}"))
+}
+
+/// An integer value as an `Option<i64>`.
+fn maybe_int(v: Value) -> Res<TokenStream> {
+    match many(v) {
+        Value::Int(t) => Ok(quote!(Some(#t))),
+        Value::IntLit(n) => Ok(quote!(Some(#n))),
+        Value::MaybeInt(t) => Ok(t),
+        Value::Items(items, _) => Ok(quote!(crate::validate::rules::single_int(#items))),
+        _ => Err("not an integer".into()),
     }
 }
 

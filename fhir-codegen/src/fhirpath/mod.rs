@@ -46,7 +46,7 @@ pub fn report(space: &TypeSpace) -> String {
         for s in &def.structs {
             for (element, invariant) in s.all_invariants() {
                 let kind = match check(&types, def, s, element, invariant) {
-                    Check::Compiled(_) | Check::CompiledRegex(_) => "compiled",
+                    Check::Compiled(_) | Check::CompiledFhirpath(_) => "compiled",
                     Check::Mixed(_) => "mixed",
                     Check::Interpreted(reason) => {
                         reasons.insert(&invariant.key, reason);
@@ -130,7 +130,7 @@ mod tests {
             .map(|(s, e, i)| {
                 let kind = match check(&types, def, s, e, i) {
                     Check::Compiled(_) => "compiled",
-                    Check::CompiledRegex(_) => "compiled with regex",
+                    Check::CompiledFhirpath(_) => "compiled, needs fhirpath",
                     Check::Mixed(_) => "mixed",
                     Check::Interpreted(_) => "interpreted",
                 };
@@ -139,7 +139,7 @@ mod tests {
             .collect();
         let expected = [
             ("thg-1", "compiled"),
-            ("thg-3", "compiled with regex"),
+            ("thg-3", "compiled, needs fhirpath"),
             ("thg-5", "mixed"),
             ("thg-4", "interpreted"),
             ("thg-2", "compiled"),
@@ -148,7 +148,7 @@ mod tests {
             expected.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         assert_eq!(kinds, expected);
         assert!(report(&space).starts_with(
-            "constraints: 3 compiled to Rust, 1 compiled with interpreted operands, 1 interpreted: thg-4 (variable %resource)"
+            "constraints: 3 compiled to Rust, 1 compiled with interpreted operands, 1 interpreted: thg-4 (variable %rootResource)"
         ));
     }
 
@@ -161,7 +161,7 @@ mod tests {
             "colour.exists()",
             "status > 'a'",
             "note.select(x)",
-            "part.amount > 0",
+            "part.amount > 'a'",
         ] {
             assert!(
                 matches!(
@@ -172,8 +172,42 @@ mod tests {
             );
         }
         assert!(matches!(
-            types.compile("Thing.part.exists()", thing, Some("Thing")),
+            types.compile("Thing.part.exists()", thing.clone(), Some("Thing")),
             Check::Compiled(_)
         ));
+    }
+
+    #[test]
+    fn orderings_and_resource_reads_need_the_engine_feature_but_not_the_engine() {
+        let space = tiny();
+        let types = Types::new(&space);
+        let thing = Item::Struct("Thing".into());
+        // Decimals, dates and quantities are ordered by the engine's own comparison.
+        for text in ["part.amount > 0", "part.all(amount <= 10)"] {
+            assert!(
+                matches!(
+                    types.compile(text, thing.clone(), Some("Thing")),
+                    Check::CompiledFhirpath(_)
+                ),
+                "{text}"
+            );
+        }
+        // On the resource's root, `%resource` is the struct itself.
+        let Check::Compiled(tokens) =
+            types.compile("%resource.part.exists()", thing.clone(), Some("Thing"))
+        else {
+            panic!("%resource on the root is compiled")
+        };
+        assert!(tokens.to_string().contains("this . part"), "{tokens}");
+        // On a nested struct it is read back from the validator, typed.
+        let part = Item::Struct("ThingPart".into());
+        let Check::CompiledFhirpath(tokens) =
+            types.compile("%resource.status = 'done'", part, None)
+        else {
+            panic!("%resource below the root is compiled")
+        };
+        assert!(tokens
+            .to_string()
+            .contains("resource_as :: < crate :: resources :: Thing >"));
     }
 }

@@ -303,14 +303,9 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 _ => None,
             }),
             BinOp::Union => {
-                let mut out = Vec::new();
-                for item in left.into_iter().chain(right) {
-                    self.tick(out.len() as u64, pos)?;
-                    if !out.iter().any(|o| ops::equal(o, &item) == Some(true)) {
-                        out.push(item);
-                    }
-                }
-                Ok(out)
+                let mut all = left;
+                all.extend(right);
+                super::functions::distinct_items(all, |n| self.tick(n as u64, pos))
             }
             BinOp::Eq | BinOp::Ne => {
                 if left.is_empty() || right.is_empty() {

@@ -69,6 +69,7 @@ pub use decimal::Dec;
 pub use error::{EvalError, ParseError};
 pub(crate) use functions::compiled_regex;
 pub use json::{item_json, item_type};
+pub(crate) use ops::compare as compare_values;
 pub use reflect::{AsAny, Card, Choice, Nodes, Prim, PrimValue, Reflect};
 pub use temporal::{Kind as TemporalKind, Precision, Temporal};
 pub use value::{Collection, Item, Quantity, Value};

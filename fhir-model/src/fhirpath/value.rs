@@ -272,9 +272,12 @@ impl<'a> Item<'a> {
     pub fn children(&self, name: &str, out: &mut Collection<'a>) {
         match self {
             Item::Node(n) => {
-                let mut nodes = super::reflect::Nodes::new();
+                // Pushed straight onto `out`: no buffer per step.
+                let mut nodes = super::reflect::Nodes {
+                    items: std::mem::take(out),
+                };
                 n.child(name, &mut nodes);
-                out.append(&mut nodes.items);
+                *out = nodes.items;
             }
             Item::Value(Value::Type { namespace, name: n }) => match name {
                 "namespace" => out.push(Item::Value(Value::String((*namespace).to_owned()))),

@@ -66,6 +66,14 @@ impl<'a> Validator<'a> {
         self.resources.stack.push(Holders { resource, root });
     }
 
+    /// `%resource` as its Rust type, for translated constraints that read it away from the
+    /// resource's root (sdf-8 on `StructureDefinition.snapshot`); `None` outside a resource
+    /// or when it is another type.
+    pub fn resource_as<T: 'static>(&self) -> Option<&'a T> {
+        let resource: &'a dyn Reflect = self.resources.stack.last()?.resource;
+        resource.as_any().downcast_ref()
+    }
+
     /// Leaving the resource entered last.
     pub fn leave_resource(&mut self) {
         self.resources.stack.pop();

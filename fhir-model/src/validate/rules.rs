@@ -100,6 +100,122 @@ pub fn text_eq<'x, T: PrimitiveItem + ?Sized + 'x>(
     }
 }
 
+/// `=` between two collections of string-like primitives (`path = type`), as the engine
+/// reads it: empty when either side is empty; otherwise true when both have the same size
+/// and the same texts in order (an item without a value equals nothing).
+pub fn texts_eq<'x, 'y, A, B>(
+    a: impl Iterator<Item = &'x A>,
+    b: impl Iterator<Item = &'y B>,
+) -> Option<bool>
+where
+    A: PrimitiveItem + ?Sized + 'x,
+    B: PrimitiveItem + ?Sized + 'y,
+{
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    a.peek()?;
+    b.peek()?;
+    let mut equal = true;
+    loop {
+        match (a.next(), b.next()) {
+            (Some(x), Some(y)) => {
+                equal &= matches!((x.text(), y.text()), (Some(m), Some(n)) if m == n);
+            }
+            (None, None) => return Some(equal),
+            _ => return Some(false),
+        }
+    }
+}
+
+/// `toInteger()` on a single string-like primitive: its value when the whole text is an
+/// integer (`(\+|-)?\d+`), else empty.
+pub fn to_integer<'x, T: PrimitiveItem + ?Sized + 'x>(
+    items: impl Iterator<Item = &'x T>,
+) -> Option<i64> {
+    let text = single(items).ok()??.text()?;
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// A single integer element (`integer`, `unsignedInt`, `positiveInt`) as a number.
+pub fn single_int<'x, T: IntegerItem + ?Sized + 'x>(
+    items: impl Iterator<Item = &'x T>,
+) -> Option<i64> {
+    single(items).ok()??.integer()
+}
+
+/// The order of two integers; empty when either is.
+pub fn int_cmp(a: Option<i64>, b: Option<i64>) -> Option<std::cmp::Ordering> {
+    Some(a?.cmp(&b?))
+}
+
+/// `iif(criterion, then, otherwise)` with boolean results: `otherwise` unless the
+/// criterion is true (an empty criterion counts as not true).
+pub fn iif(
+    criterion: Option<bool>,
+    then: impl FnOnce() -> Option<bool>,
+    otherwise: impl FnOnce() -> Option<bool>,
+) -> Option<bool> {
+    if criterion == Some(true) {
+        then()
+    } else {
+        otherwise()
+    }
+}
+
+/// `<`, `>`, `<=`, `>=` between two single items (dates, times, numbers, quantities), by the
+/// engine's comparison: empty when either is empty, has no value, or the two do not compare
+/// (`2020` and `2020-01-02`; units of different dimensions).
+#[cfg(feature = "fhirpath")]
+pub fn order<'x, 'y, A, B>(
+    a: impl Iterator<Item = &'x A>,
+    b: impl Iterator<Item = &'y B>,
+) -> Option<std::cmp::Ordering>
+where
+    A: crate::fhirpath::Reflect + 'x,
+    B: crate::fhirpath::Reflect + 'y,
+{
+    let x = crate::fhirpath::Item::Node(single(a).ok()??).value()?;
+    let y = crate::fhirpath::Item::Node(single(b).ok()??).value()?;
+    crate::fhirpath::compare_values(&x, &y).ok()?
+}
+
+/// `<`, `>`, `<=`, `>=` between a single item and an integer literal (`duration >= 0`).
+#[cfg(feature = "fhirpath")]
+pub fn order_to_int<'x, A: crate::fhirpath::Reflect + 'x>(
+    a: impl Iterator<Item = &'x A>,
+    n: i64,
+) -> Option<std::cmp::Ordering> {
+    let x = crate::fhirpath::Item::Node(single(a).ok()??).value()?;
+    crate::fhirpath::compare_values(&x, &crate::fhirpath::Value::Integer(n)).ok()?
+}
+
+/// An integer primitive item as the translated constraints see it.
+pub trait IntegerItem {
+    /// The value, if there is one.
+    fn integer(&self) -> Option<i64>;
+}
+
+impl IntegerItem for Primitive<i32> {
+    fn integer(&self) -> Option<i64> {
+        self.value.map(i64::from)
+    }
+}
+
+impl IntegerItem for Primitive<crate::primitives::PositiveInt> {
+    fn integer(&self) -> Option<i64> {
+        self.value.map(|v| i64::from(v.get()))
+    }
+}
+
+impl IntegerItem for Primitive<crate::primitives::UnsignedInt> {
+    fn integer(&self) -> Option<i64> {
+        self.value.map(|v| i64::from(v.get()))
+    }
+}
+
 /// `in ('a' | 'b')` on a collection of string-like primitives. Several items on the left
 /// are an error in FHIRPath; here they give no result.
 pub fn text_in<'x, T: PrimitiveItem + ?Sized + 'x>(
@@ -117,6 +233,44 @@ pub fn starts_with<'x, T: PrimitiveItem + ?Sized + 'x>(
 ) -> Option<bool> {
     let text = single(items).ok()??.text()?;
     Some(text.starts_with(prefix))
+}
+
+/// `startsWith()` with a computed prefix (`%resource.snapshot.element.first().path & '.'`):
+/// empty when the prefix is.
+pub fn starts_with_computed<'x, T: PrimitiveItem + ?Sized + 'x>(
+    items: impl Iterator<Item = &'x T>,
+    prefix: Option<&str>,
+) -> Option<bool> {
+    let text = single(items).ok()??.text()?;
+    Some(text.starts_with(prefix?))
+}
+
+/// The text of a single string-like primitive, as an operand of `&`.
+pub fn single_text<'x, T: PrimitiveItem + ?Sized + 'x>(
+    items: impl Iterator<Item = &'x T>,
+) -> Option<&'x str> {
+    single(items).ok()??.text()
+}
+
+/// `a & b`: an empty operand counts as the empty string.
+pub fn concat(a: Option<&str>, b: Option<&str>) -> String {
+    [a.unwrap_or_default(), b.unwrap_or_default()].concat()
+}
+
+/// `replaceMatches('pattern', 'with')` on a single string-like primitive, as the engine does
+/// it (an empty pattern leaves the text alone).
+#[cfg(feature = "fhirpath")]
+pub fn replace_matches<'x, T: PrimitiveItem + ?Sized + 'x>(
+    items: impl Iterator<Item = &'x T>,
+    pattern: &str,
+    with: &str,
+) -> Option<String> {
+    let text = single(items).ok()??.text()?;
+    if pattern.is_empty() {
+        return Some(text.to_owned());
+    }
+    let re = crate::fhirpath::compiled_regex(pattern, false).ok()?;
+    Some(re.replace_all(text, with).into_owned())
 }
 
 /// `matches('pattern')` on a single string-like primitive: the pattern found anywhere in the
@@ -174,26 +328,26 @@ pub fn html_ok(html: &str) -> bool {
     let (mut image, mut text) = (false, false);
     let mut i = 0;
     while i < bytes.len() {
+        if text {
+            // Once there is text, only tags and colons (`javascript:`) matter: skip to the
+            // next one with memchr, as narratives are mostly text.
+            match memchr::memchr2(b'<', b':', &bytes[i..]) {
+                Some(n) => i += n,
+                None => break,
+            }
+        }
         match bytes[i] {
             b'<' => {
                 let start = i + 1;
-                let end = bytes[start..]
-                    .iter()
-                    .position(|&b| b == b'>')
-                    .map_or(bytes.len(), |n| start + n);
+                let end = memchr::memchr(b'>', &bytes[start..]).map_or(bytes.len(), |n| start + n);
                 let tag = &bytes[start..end];
                 let name = tag_name(tag);
                 let script =
-                    (start..end).any(|k| bytes[k] == b':' && script_scheme_before(bytes, k));
-                if script
-                    || ACTIVE_ELEMENTS
-                        .iter()
-                        .any(|a| a.as_bytes().eq_ignore_ascii_case(name))
-                    || has_event_attribute(tag)
-                {
+                    memchr::memchr_iter(b':', tag).any(|k| script_scheme_before(bytes, start + k));
+                if script || is_active_element(name) || has_event_attribute(tag) {
                     return false;
                 }
-                image |= name.eq_ignore_ascii_case(b"img");
+                image = image || name.eq_ignore_ascii_case(b"img");
                 i = end + 1;
                 continue;
             }
@@ -214,6 +368,15 @@ pub fn html_ok(html: &str) -> bool {
         i += 1;
     }
     image || text
+}
+
+/// Whether `name` is one of [`ACTIVE_ELEMENTS`]; the usual `p`, `td`, `div` are too short to
+/// be one, so most tags are settled by their length.
+fn is_active_element(name: &[u8]) -> bool {
+    (4..=8).contains(&name.len())
+        && ACTIVE_ELEMENTS
+            .iter()
+            .any(|a| a.as_bytes().eq_ignore_ascii_case(name))
 }
 
 /// An element's name: the letters and digits at the start of its tag, after a `/`.

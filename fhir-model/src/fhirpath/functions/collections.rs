@@ -4,6 +4,7 @@
 use super::{boolean, value, Call};
 use crate::fhirpath::eval::Result;
 use crate::fhirpath::ops;
+use crate::fhirpath::reflect::Nodes;
 use crate::fhirpath::value::{Collection, Item, Value};
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -16,6 +17,15 @@ fn contains(c: &Collection<'_>, item: &Item<'_>) -> bool {
 /// strings, and exactly, so a hash set finds their repeats; the rest (numbers of different
 /// scale, dates of different precision, deep equality of nodes) are compared pairwise.
 fn distinct<'a>(call: &Call<'_, '_, 'a>, c: Collection<'a>) -> Result<Collection<'a>> {
+    distinct_items(c, |n| call.tick(n))
+}
+
+/// [`distinct`] for the `|` operator too; `tick` charges the pairwise comparisons to the
+/// evaluation's step budget.
+pub(crate) fn distinct_items<'a>(
+    c: Collection<'a>,
+    mut tick: impl FnMut(usize) -> Result<()>,
+) -> Result<Collection<'a>> {
     let mut keep = Vec::with_capacity(c.len());
     {
         let mut texts: HashSet<&str> = HashSet::with_capacity(c.len());
@@ -24,7 +34,7 @@ fn distinct<'a>(call: &Call<'_, '_, 'a>, c: Collection<'a>) -> Result<Collection
             let new = match item.str() {
                 Some(text) => texts.insert(text),
                 None => {
-                    call.tick(others.len())?;
+                    tick(others.len())?;
                     let new = !others.iter().any(|x| ops::equal(x, item) == Some(true));
                     if new {
                         others.push(item);
@@ -286,11 +296,16 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
 }
 
 /// Every child of a node (all elements, in definition order).
+/// Every child of `item`, element by element: by index, as names would be looked up again.
 fn children<'a>(item: &Item<'a>, out: &mut Collection<'a>) {
     if let Item::Node(n) = item {
-        for &(name, _) in n.elements() {
-            item.children(name, out);
+        let mut nodes = Nodes {
+            items: std::mem::take(out),
+        };
+        for index in 0..n.elements().len() {
+            n.child_at(index, &mut nodes);
         }
+        *out = nodes.items;
     }
 }
 

@@ -7,6 +7,7 @@ mod fhir;
 mod math;
 mod strings;
 
+pub(crate) use collections::distinct_items;
 pub(crate) use strings::compiled_regex;
 
 use super::ast::Ast;

@@ -177,7 +177,10 @@ impl crate::validate::Validate for Age {
                                 crate::validate::rules::has_value(this.value.iter()),
                             ),
                         ),
-                        || v.interpret("value > 0", this),
+                        || {
+                            crate::validate::rules::order_to_int(this.value.iter(), 0i64)
+                                .map(std::cmp::Ordering::is_gt)
+                        },
                     ),
                 ),
             );

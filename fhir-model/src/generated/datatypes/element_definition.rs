@@ -2829,7 +2829,6 @@ impl crate::validate::Validate for ElementDefinition {
         v.field("isSummary", &self.is_summary, 0);
         v.field("binding", &self.binding, 0);
         v.field("mapping", &self.mapping, 0);
-        #[cfg(feature = "fhirpath")]
         {
             let this = self;
             v.invariant(
@@ -2842,7 +2841,19 @@ impl crate::validate::Validate for ElementDefinition {
                         ),
                         || crate::validate::rules::text_eq(this.max.iter(), "*"),
                     ),
-                    || v.interpret("iif(max != '*', min <= max.toInteger())", this),
+                    || crate::validate::rules::iif(
+                        crate::validate::rules::not(
+                            crate::validate::rules::text_eq(this.max.iter(), "*"),
+                        ),
+                        || {
+                            crate::validate::rules::int_cmp(
+                                    crate::validate::rules::single_int(this.min.iter()),
+                                    crate::validate::rules::to_integer(this.max.iter()),
+                                )
+                                .map(std::cmp::Ordering::is_le)
+                        },
+                        || None,
+                    ),
                 ),
             );
         }
@@ -3021,7 +3032,6 @@ impl crate::validate::Validate for ElementDefinition {
                 ),
             );
         }
-        #[cfg(feature = "fhirpath")]
         v.each(
             "max",
             &self.max,
@@ -3036,7 +3046,13 @@ impl crate::validate::Validate for ElementDefinition {
                                 "*",
                             ),
                         ),
-                        || v.interpret("(toInteger() >= 0)", this),
+                        || {
+                            crate::validate::rules::int_cmp(
+                                    crate::validate::rules::to_integer(std::iter::once(this)),
+                                    Some(0i64),
+                                )
+                                .map(std::cmp::Ordering::is_ge)
+                        },
                     ),
                 );
             },

@@ -122,7 +122,10 @@ impl crate::validate::Validate for Period {
                             crate::validate::rules::has_value(this.end.iter()),
                         ),
                     ),
-                    || v.interpret("(start <= end)", this),
+                    || {
+                        crate::validate::rules::order(this.start.iter(), this.end.iter())
+                            .map(std::cmp::Ordering::is_le)
+                    },
                 ),
             );
         }

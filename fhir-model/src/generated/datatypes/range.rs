@@ -113,7 +113,13 @@ impl crate::validate::Validate for Range {
                         crate::validate::rules::empty(this.low.iter().map(|b| &**b)),
                         || crate::validate::rules::empty(this.high.iter().map(|b| &**b)),
                     ),
-                    || v.interpret("(low <= high)", this),
+                    || {
+                        crate::validate::rules::order(
+                                this.low.iter().map(|b| &**b),
+                                this.high.iter().map(|b| &**b),
+                            )
+                            .map(std::cmp::Ordering::is_le)
+                    },
                 ),
             );
         }

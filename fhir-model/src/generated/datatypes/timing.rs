@@ -529,7 +529,10 @@ impl crate::validate::Validate for TimingRepeat {
                 &Self::INVARIANTS[2],
                 crate::validate::rules::implies(
                     crate::validate::rules::exists(this.duration.iter()),
-                    || v.interpret("duration >= 0", this),
+                    || {
+                        crate::validate::rules::order_to_int(this.duration.iter(), 0i64)
+                            .map(std::cmp::Ordering::is_ge)
+                    },
                 ),
             );
         }
@@ -540,7 +543,10 @@ impl crate::validate::Validate for TimingRepeat {
                 &Self::INVARIANTS[3],
                 crate::validate::rules::implies(
                     crate::validate::rules::exists(this.period.iter()),
-                    || v.interpret("period >= 0", this),
+                    || {
+                        crate::validate::rules::order_to_int(this.period.iter(), 0i64)
+                            .map(std::cmp::Ordering::is_ge)
+                    },
                 ),
             );
         }

@@ -550,7 +550,13 @@ impl crate::validate::Validate for MedicationDispense {
                         crate::validate::rules::empty(this.when_handed_over.iter()),
                         || crate::validate::rules::empty(this.when_prepared.iter()),
                     ),
-                    || v.interpret("whenHandedOver >= whenPrepared", this),
+                    || {
+                        crate::validate::rules::order(
+                                this.when_handed_over.iter(),
+                                this.when_prepared.iter(),
+                            )
+                            .map(std::cmp::Ordering::is_ge)
+                    },
                 ),
             );
         }

@@ -901,14 +901,19 @@ impl crate::validate::Validate for MessageDefinitionFocus {
         v.field("profile", &self.profile, 0);
         v.field("min", &self.min, 1);
         v.field("max", &self.max, 0);
-        #[cfg(feature = "fhirpath")]
         {
             let this = self;
             v.invariant(
                 &Self::INVARIANTS[0],
                 crate::validate::rules::or(
                     crate::validate::rules::text_eq(this.max.iter(), "*"),
-                    || v.interpret("(max.toInteger() > 0)", this),
+                    || {
+                        crate::validate::rules::int_cmp(
+                                crate::validate::rules::to_integer(this.max.iter()),
+                                Some(0i64),
+                            )
+                            .map(std::cmp::Ordering::is_gt)
+                    },
                 ),
             );
         }

@@ -395,14 +395,27 @@ impl crate::validate::Validate for MolecularSequence {
                 text: &self.text,
             },
         );
-        #[cfg(feature = "fhirpath")]
         {
             let this = self;
             v.invariant(
                 &Self::INVARIANTS[5],
                 crate::validate::rules::or(
-                    v.interpret("coordinateSystem = 1", this),
-                    || v.interpret("coordinateSystem = 0", this),
+                    crate::validate::rules::int_cmp(
+                            crate::validate::rules::single_int(
+                                this.coordinate_system.iter(),
+                            ),
+                            Some(1i64),
+                        )
+                        .map(std::cmp::Ordering::is_eq),
+                    || {
+                        crate::validate::rules::int_cmp(
+                                crate::validate::rules::single_int(
+                                    this.coordinate_system.iter(),
+                                ),
+                                Some(0i64),
+                            )
+                            .map(std::cmp::Ordering::is_eq)
+                    },
                 ),
             );
         }

@@ -837,7 +837,6 @@ impl crate::validate::Validate for StructureDefinition {
                 ),
             );
         }
-        #[cfg(feature = "fhirpath")]
         {
             let this = self;
             v.invariant(
@@ -850,7 +849,16 @@ impl crate::validate::Validate for StructureDefinition {
                         crate::validate::rules::empty(
                             this.snapshot.iter().map(|b| &**b),
                         ),
-                        || v.interpret("snapshot.element.first().path = type", this),
+                        || crate::validate::rules::texts_eq(
+                            this
+                                .snapshot
+                                .iter()
+                                .map(|b| &**b)
+                                .flat_map(|x1| x1.element.iter())
+                                .take(1)
+                                .flat_map(|x2| x2.path.iter()),
+                            this.type_.iter(),
+                        ),
                     ),
                 ),
             );
@@ -1742,16 +1750,47 @@ impl crate::validate::Validate for StructureDefinitionSnapshot {
                 &Self::INVARIANTS[1],
                 crate::validate::rules::and(
                     crate::validate::rules::or(
-                        v.interpret("%resource.kind = 'logical'", this),
-                        || v.interpret("element.first().path = %resource.type", this),
+                        crate::validate::rules::text_eq(
+                            v
+                                .resource_as::<crate::resources::StructureDefinition>()
+                                .into_iter()
+                                .flat_map(|x1| x1.kind.iter()),
+                            "logical",
+                        ),
+                        || crate::validate::rules::texts_eq(
+                            this.element.iter().take(1).flat_map(|x2| x2.path.iter()),
+                            v
+                                .resource_as::<crate::resources::StructureDefinition>()
+                                .into_iter()
+                                .flat_map(|x3| x3.type_.iter()),
+                        ),
                     ),
-                    || {
-                        v
-                            .interpret(
-                                "element.tail().all(path.startsWith(%resource.snapshot.element.first().path&'.'))",
-                                this,
-                            )
-                    },
+                    || Some(
+                        this
+                            .element
+                            .iter()
+                            .skip(1)
+                            .all(|x4| {
+                                crate::validate::rules::starts_with_computed(
+                                    x4.path.iter(),
+                                    (Some(
+                                        crate::validate::rules::concat(
+                                            crate::validate::rules::single_text(
+                                                v
+                                                    .resource_as::<crate::resources::StructureDefinition>()
+                                                    .into_iter()
+                                                    .flat_map(|x5| x5.snapshot.iter().map(|b| &**b))
+                                                    .flat_map(|x6| x6.element.iter())
+                                                    .take(1)
+                                                    .flat_map(|x7| x7.path.iter()),
+                                            ),
+                                            Some("."),
+                                        ),
+                                    ))
+                                        .as_deref(),
+                                ) == Some(true)
+                            }),
+                    ),
                 ),
             );
         }
@@ -1979,24 +2018,54 @@ impl crate::validate::Validate for StructureDefinitionDifferential {
                 &Self::INVARIANTS[1],
                 crate::validate::rules::and(
                     crate::validate::rules::or(
-                        v.interpret("%resource.kind = 'logical'", this),
-                        || {
+                        crate::validate::rules::text_eq(
                             v
-                                .interpret(
-                                    "element.first().path.startsWith(%resource.type)",
-                                    this,
-                                )
-                        },
+                                .resource_as::<crate::resources::StructureDefinition>()
+                                .into_iter()
+                                .flat_map(|x1| x1.kind.iter()),
+                            "logical",
+                        ),
+                        || crate::validate::rules::starts_with_computed(
+                            this.element.iter().take(1).flat_map(|x2| x2.path.iter()),
+                            crate::validate::rules::single_text(
+                                v
+                                    .resource_as::<crate::resources::StructureDefinition>()
+                                    .into_iter()
+                                    .flat_map(|x3| x3.type_.iter()),
+                            ),
+                        ),
                     ),
                     || crate::validate::rules::or(
-                        v.interpret("element.tail().empty()", this),
-                        || {
-                            v
-                                .interpret(
-                                    "element.tail().all(path.startsWith(%resource.differential.element.first().path.replaceMatches('\\\\..*','')&'.'))",
-                                    this,
-                                )
-                        },
+                        crate::validate::rules::empty(this.element.iter().skip(1)),
+                        || Some(
+                            this
+                                .element
+                                .iter()
+                                .skip(1)
+                                .all(|x4| {
+                                    crate::validate::rules::starts_with_computed(
+                                        x4.path.iter(),
+                                        (Some(
+                                            crate::validate::rules::concat(
+                                                (crate::validate::rules::replace_matches(
+                                                    v
+                                                        .resource_as::<crate::resources::StructureDefinition>()
+                                                        .into_iter()
+                                                        .flat_map(|x5| x5.differential.iter().map(|b| &**b))
+                                                        .flat_map(|x6| x6.element.iter())
+                                                        .take(1)
+                                                        .flat_map(|x7| x7.path.iter()),
+                                                    "\\..*",
+                                                    "",
+                                                ))
+                                                    .as_deref(),
+                                                Some("."),
+                                            ),
+                                        ))
+                                            .as_deref(),
+                                    ) == Some(true)
+                                }),
+                        ),
                     ),
                 ),
             );

@@ -672,7 +672,13 @@ impl crate::validate::Validate for Task {
                             crate::validate::rules::exists(this.authored_on.iter()),
                         ),
                     ),
-                    || v.interpret("lastModified >= authoredOn", this),
+                    || {
+                        crate::validate::rules::order(
+                                this.last_modified.iter(),
+                                this.authored_on.iter(),
+                            )
+                            .map(std::cmp::Ordering::is_ge)
+                    },
                 ),
             );
         }
