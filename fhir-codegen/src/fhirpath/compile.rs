@@ -35,6 +35,10 @@ pub struct Types<'s> {
     /// The Rust name of the concrete resource each resource's struct belongs to
     /// (`StructureDefinitionSnapshot` -> `StructureDefinition`), for `%resource`.
     resource_of: HashMap<&'s str, &'s str>,
+    /// The root structs of datatypes and of resources: what a choice or a contained
+    /// resource may be, for `children()`.
+    datatype_roots: Vec<&'s Struct>,
+    resource_roots: Vec<&'s Struct>,
 }
 
 /// The abstract resources: `%resource` on their elements may be any resource.
@@ -62,6 +66,8 @@ impl<'s> Types<'s> {
         Types {
             structs,
             resource_of,
+            datatype_roots: space.datatypes.iter().map(|d| d.root()).collect(),
+            resource_roots: space.resources.iter().map(|d| d.root()).collect(),
         }
     }
 
@@ -247,6 +253,9 @@ impl Compilation<'_, '_> {
                 Ok(Value::One(this.tokens.clone(), this.item.clone()))
             }
             Kind::Member(None, name) => self.member_of_one(&this.tokens, &this.item, name),
+            Kind::Member(Some(target), name) if matches!(&target.kind, Kind::Call(None, f, args) if f == "children" && args.is_empty()) => {
+                self.member_of_children(this, name)
+            }
             Kind::Member(Some(target), name) => {
                 let (items, item) = match self.value(target, this)? {
                     Value::One(t, item) => return self.member_of_one(&t, &item, name),
@@ -332,6 +341,78 @@ impl Compilation<'_, '_> {
             },
             other => Err(format!("element {name} of a {other:?}")),
         }
+    }
+
+    /// `children().name` on `$this`: the `name` elements of its children, field by field in
+    /// definition order, as the engine lists children. A child that cannot have `name` adds
+    /// nothing (the engine's lenient mode reads a missing element as empty); one whose type is
+    /// open (a choice, a contained resource) and might have it is left to the engine.
+    fn member_of_children(&mut self, this: &Scope, name: &str) -> Res<Value> {
+        let Item::Struct(s) = &this.item else {
+            return Err("children() of something other than a struct".into());
+        };
+        let st = *self
+            .types
+            .structs
+            .get(s.as_str())
+            .ok_or_else(|| format!("unknown type {s}"))?;
+        let has = |roots: &[&Struct]| {
+            roots
+                .iter()
+                .any(|r| r.fields.iter().any(|f| f.json_name == name))
+        };
+        let mut parts = Vec::new();
+        let mut found: Option<Item> = None;
+        for field in &st.fields {
+            let child = match &field.kind {
+                FieldKind::Choice(_) if has(&self.types.datatype_roots) => {
+                    return Err(format!("children().{name} may meet a choice"))
+                }
+                FieldKind::Choice(_) => continue,
+                FieldKind::Value(ty) => Item::of(ty),
+            };
+            let open = match &child {
+                Item::Struct(c) => {
+                    let has_it = self
+                        .types
+                        .structs
+                        .get(c.as_str())
+                        .is_some_and(|cs| cs.fields.iter().any(|f| f.json_name == name));
+                    if !has_it {
+                        continue;
+                    }
+                    false
+                }
+                Item::Resource => has(&self.types.resource_roots),
+                _ => matches!(name, "id" | "extension"),
+            };
+            if open {
+                return Err(format!("children().{name} may meet a {child:?}"));
+            }
+            if !matches!(child, Item::Struct(_)) {
+                continue;
+            }
+            let Value::Items(children, _) =
+                self.member_of_one(&this.tokens, &this.item, &field.json_name)?
+            else {
+                unreachable!("members are collections")
+            };
+            let x = self.closure_var();
+            let Value::Items(inner, item) = self.member_of_one(&quote!(#x), &child, name)? else {
+                unreachable!("members are collections")
+            };
+            match &found {
+                Some(f) if *f != item => {
+                    return Err(format!("children().{name} of different types"));
+                }
+                _ => found = Some(item),
+            }
+            parts.push(quote!(#children.flat_map(|#x| #inner)));
+        }
+        let (Some(item), Some((first, rest))) = (found, parts.split_first()) else {
+            return Err(format!("no child of {s} has {name}"));
+        };
+        Ok(Value::Items(quote!(#first #(.chain(#rest))*), item))
     }
 
     fn call(

@@ -210,4 +210,22 @@ mod tests {
             .to_string()
             .contains("resource_as :: < crate :: resources :: Thing >"));
     }
+
+    #[test]
+    fn children_then_a_member_reads_the_fields_that_can_have_it() {
+        let space = tiny();
+        let types = Types::new(&space);
+        let thing = Item::Struct("Thing".into());
+        let Check::Compiled(tokens) =
+            types.compile("children().amount.exists()", thing.clone(), Some("Thing"))
+        else {
+            panic!("only `part` has an amount")
+        };
+        assert!(tokens.to_string().contains("this . part"), "{tokens}");
+        // Every primitive child has an id: left to the engine.
+        assert!(matches!(
+            types.compile("children().id.exists()", thing, Some("Thing")),
+            Check::Mixed(_) | Check::Interpreted(_)
+        ));
+    }
 }

@@ -807,33 +807,73 @@ impl crate::validate::Validate for StructureDefinition {
                 ),
             );
         }
-        #[cfg(feature = "fhirpath")]
         {
             let this = self;
             v.invariant(
                 &Self::INVARIANTS[11],
                 crate::validate::rules::and(
                     crate::validate::rules::and(
-                        v
-                            .interpret(
-                                "children().element.where(path.contains('.').not()).label.empty()",
-                                this,
-                            ),
-                        || {
-                            v
-                                .interpret(
-                                    "children().element.where(path.contains('.').not()).code.empty()",
-                                    this,
+                        crate::validate::rules::empty(
+                            this
+                                .snapshot
+                                .iter()
+                                .map(|b| &**b)
+                                .flat_map(|x1| x1.element.iter())
+                                .chain(
+                                    this
+                                        .differential
+                                        .iter()
+                                        .map(|b| &**b)
+                                        .flat_map(|x2| x2.element.iter()),
                                 )
-                        },
+                                .filter(|&x3| {
+                                    crate::validate::rules::not(
+                                        crate::validate::rules::contains_text(x3.path.iter(), "."),
+                                    ) == Some(true)
+                                })
+                                .flat_map(|x4| x4.label.iter()),
+                        ),
+                        || crate::validate::rules::empty(
+                            this
+                                .snapshot
+                                .iter()
+                                .map(|b| &**b)
+                                .flat_map(|x5| x5.element.iter())
+                                .chain(
+                                    this
+                                        .differential
+                                        .iter()
+                                        .map(|b| &**b)
+                                        .flat_map(|x6| x6.element.iter()),
+                                )
+                                .filter(|&x7| {
+                                    crate::validate::rules::not(
+                                        crate::validate::rules::contains_text(x7.path.iter(), "."),
+                                    ) == Some(true)
+                                })
+                                .flat_map(|x8| x8.code.iter()),
+                        ),
                     ),
-                    || {
-                        v
-                            .interpret(
-                                "children().element.where(path.contains('.').not()).requirements.empty()",
-                                this,
+                    || crate::validate::rules::empty(
+                        this
+                            .snapshot
+                            .iter()
+                            .map(|b| &**b)
+                            .flat_map(|x9| x9.element.iter())
+                            .chain(
+                                this
+                                    .differential
+                                    .iter()
+                                    .map(|b| &**b)
+                                    .flat_map(|x10| x10.element.iter()),
                             )
-                    },
+                            .filter(|&x11| {
+                                crate::validate::rules::not(
+                                    crate::validate::rules::contains_text(x11.path.iter(), "."),
+                                ) == Some(true)
+                            })
+                            .flat_map(|x12| x12.requirements.iter()),
+                    ),
                 ),
             );
         }
