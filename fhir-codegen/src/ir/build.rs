@@ -1,6 +1,6 @@
 //! Definitions -> type space: one [`TypeDef`] per concrete datatype and resource.
 
-use super::bindings::CodeEnums;
+use super::bindings::{CodeEnums, Terminology};
 use super::names;
 use super::*;
 use crate::error::{Error, Result};
@@ -308,7 +308,10 @@ impl DefBuilder<'_> {
         if let Some(ty) = Primitive::from_code(code) {
             if ty == Primitive::Code && !in_choice {
                 if let Some(b) = binding.filter(|b| b.strength == "required") {
-                    if let Some(name) = self.codes.for_value_set(self.package, &b.value_set) {
+                    if let Some(name) = self
+                        .codes
+                        .for_value_set(Terminology::core(self.package), &b.value_set)
+                    {
                         return Ok(ValueType::Code(name));
                     }
                 }

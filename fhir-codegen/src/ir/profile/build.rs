@@ -5,6 +5,7 @@ use super::naming;
 use super::rules::{core_type, meta_table, Context};
 use super::*;
 use crate::error::{Error, Result};
+use crate::ir::bindings::{CodeEnums, Terminology};
 use crate::load::{ExtraPackage, Loaded, Package, ProfileDefinition};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,6 +34,7 @@ pub fn build_profile_package(core: &Package, extra: &ExtraPackage) -> Result<Pro
         features: Vec::new(),
         profiles: Vec::new(),
         extensions: Vec::new(),
+        codes: own_code_enums(core, extra),
     };
     let mut features = BTreeSet::new();
     let mut used_names = BTreeMap::new();
@@ -40,6 +42,7 @@ pub fn build_profile_package(core: &Package, extra: &ExtraPackage) -> Result<Pro
         let sd = &loaded.value;
         let cx = Context {
             core,
+            terms: Terminology::with_package(core, extra),
             extension_tables: &extension_tables,
             file: &loaded.file,
         };
@@ -72,6 +75,16 @@ pub fn build_profile_package(core: &Package, extra: &ExtraPackage) -> Result<Pro
         .extensions
         .sort_by(|a, b| a.common.id.cmp(&b.common.id));
     Ok(package)
+}
+
+/// An enum for every ValueSet of the package that can be enumerated, sorted by name.
+fn own_code_enums(core: &Package, extra: &ExtraPackage) -> Vec<crate::ir::CodeEnum> {
+    let terms = Terminology::with_package(core, extra);
+    let mut enums = CodeEnums::default();
+    for url in extra.value_sets.keys() {
+        enums.for_value_set(terms, url);
+    }
+    enums.into_sorted()
 }
 
 fn common(cx: &Context, sd: &ProfileDefinition) -> Result<Common> {

@@ -23,6 +23,8 @@ pub struct ProfilePackage {
     pub features: Vec<String>,
     pub profiles: Vec<ProfileDef>,
     pub extensions: Vec<ExtensionDef>,
+    /// Enums for the package's own enumerable ValueSets (emitted for a user's crate).
+    pub codes: Vec<crate::ir::CodeEnum>,
 }
 
 /// What profiles and extension definitions share: names, docs and the metadata table.

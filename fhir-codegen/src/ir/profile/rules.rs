@@ -4,7 +4,7 @@
 
 use super::{ElementRow, MetaTable, RuleCheck, RuleRow, SliceRow};
 use crate::error::{Error, Result};
-use crate::ir::bindings::value_set_codes;
+use crate::ir::bindings::{value_set_codes, Terminology};
 use crate::ir::invariants::from_constraints;
 use crate::ir::Invariant;
 use crate::load::{
@@ -16,6 +16,8 @@ use std::path::Path;
 
 pub struct Context<'a> {
     pub core: &'a Package,
+    /// The package's own ValueSets in front of core's, for required bindings.
+    pub terms: Terminology<'a>,
     /// Extension URL -> the table name of its definition in this package.
     pub extension_tables: &'a BTreeMap<String, String>,
     pub file: &'a Path,
@@ -174,7 +176,7 @@ fn checks(cx: &Context, sd: &ProfileDefinition, e: &ProfileElement) -> Result<Ve
             .and_then(|b| b.value_set.as_deref())
             .map(without_version);
         if let Some(url) = url.filter(|u| Some(*u) != base_url) {
-            if let Some(codes) = value_set_codes(cx.core, url) {
+            if let Some(codes) = value_set_codes(cx.terms, url) {
                 checks.push(RuleCheck::Binding {
                     value_set: url.to_owned(),
                     codes,

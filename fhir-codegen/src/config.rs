@@ -1,0 +1,134 @@
+//! [`Config`]: generating a user's own Implementation Guide from a build script.
+
+use crate::error::{Error, Result};
+use crate::{assemble, emit, output};
+use std::path::{Path, PathBuf};
+
+/// The environment variable naming the core package folder when [`Config::core_definitions`]
+/// is not called.
+pub const CORE_ENV: &str = "FHIR_R4_CORE_DEFINITIONS";
+
+/// Where the core package is when neither [`Config::core_definitions`] nor [`CORE_ENV`] says:
+/// this workspace's `definitions/` folder, present when fhir-codegen comes from a path or git
+/// dependency on the workspace.
+const BUNDLED_CORE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../definitions/hl7.fhir.r4.core"
+);
+
+/// Generates Rust for FHIR profile packages, for a build script (like `prost_build::Config`).
+///
+/// ```no_run
+/// // in build.rs's main:
+/// fhir_codegen::Config::new()
+///     .package("fhir/acme.fhir.lab-1.0.0.tgz")
+///     .generate()
+///     .unwrap_or_else(|e| panic!("{e}"));
+/// ```
+///
+/// Each package becomes one file in the output folder named after its module
+/// (`acme.fhir.lab` -> `acme_fhir_lab.rs`) that the crate includes in a module of that name:
+/// `pub mod acme_fhir_lab { include!(concat!(env!("OUT_DIR"), "/acme_fhir_lab.rs")); }`.
+/// Next to it, `acme_fhir_lab.fhir-profiles.tsv` tells `#[derive(FhirResource)]` about the
+/// package's profiles.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    packages: Vec<PathBuf>,
+    core: Option<PathBuf>,
+    module_paths: Vec<(PathBuf, String)>,
+    quiet: bool,
+}
+
+impl Config {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a profile package: a folder of JSON definitions with `package.json`, or an
+    /// npm-style `.tgz` (its `package/` folder).
+    pub fn package(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.packages.push(path.as_ref().to_owned());
+        self
+    }
+
+    /// The folder of the FHIR R4 core package (`hl7.fhir.r4.core`, unpacked) that profiles are
+    /// resolved against. Otherwise [`CORE_ENV`] names it, or this workspace's copy is used.
+    pub fn core_definitions(&mut self, dir: impl AsRef<Path>) -> &mut Self {
+        self.core = Some(dir.as_ref().to_owned());
+        self
+    }
+
+    /// Where the crate includes the generated file of `package` (default `crate::<module>`),
+    /// so that `#[fhir(profile = ...)]` can name the profile's table.
+    pub fn module_path(&mut self, package: impl AsRef<Path>, rust_path: &str) -> &mut Self {
+        let package = package.as_ref().to_owned();
+        self.module_paths.retain(|(p, _)| *p != package);
+        self.module_paths.push((package, rust_path.to_owned()));
+        self
+    }
+
+    /// Leaves out the `cargo:rerun-if-changed` lines (for use outside a build script).
+    pub fn quiet(&mut self) -> &mut Self {
+        self.quiet = true;
+        self
+    }
+
+    /// [`Config::generate_to`] the `OUT_DIR` cargo gives build scripts.
+    pub fn generate(&self) -> Result<Vec<PathBuf>> {
+        let out = std::env::var_os("OUT_DIR").ok_or_else(|| Error::Definition {
+            file: PathBuf::from("OUT_DIR"),
+            element: "OUT_DIR".into(),
+            message: "not set: call generate() from a build script, or use generate_to(dir)".into(),
+        })?;
+        self.generate_to(out)
+    }
+
+    /// Writes each package's file and profile table into `out`; returns the paths written.
+    /// A file whose text did not change is left untouched.
+    pub fn generate_to(&self, out: impl AsRef<Path>) -> Result<Vec<PathBuf>> {
+        let out = out.as_ref();
+        let core = self.core_dir();
+        self.rerun_if_changed(&core);
+        let space = assemble::type_space(&core, &self.packages)?;
+        let mut written = Vec::new();
+        for (path, package) in self.packages.iter().zip(&space.profiles) {
+            let code = emit::user_file(&space, package)?;
+            let module_path = self
+                .module_paths
+                .iter()
+                .find(|(p, _)| p == path)
+                .map_or_else(|| format!("crate::{}", package.module), |(_, m)| m.clone());
+            let table = emit::user_profiles_table(package, &module_path);
+            for (name, text) in [
+                (code.path, code.contents),
+                (
+                    format!("{}.fhir-profiles.tsv", package.module).into(),
+                    table,
+                ),
+            ] {
+                let file = out.join(name);
+                output::write_file(&file, &text)?;
+                written.push(file);
+            }
+        }
+        Ok(written)
+    }
+
+    fn core_dir(&self) -> PathBuf {
+        self.core
+            .clone()
+            .or_else(|| std::env::var_os(CORE_ENV).map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from(BUNDLED_CORE))
+    }
+
+    fn rerun_if_changed(&self, core: &Path) {
+        if self.quiet {
+            return;
+        }
+        println!("cargo:rerun-if-env-changed={CORE_ENV}");
+        println!("cargo:rerun-if-changed={}", core.display());
+        for package in &self.packages {
+            println!("cargo:rerun-if-changed={}", package.display());
+        }
+    }
+}
