@@ -111,6 +111,13 @@ impl Config {
                 written.push(file);
             }
         }
+        if !self.quiet {
+            // A deleted output makes cargo run the build script again. Unchanged files are not
+            // rewritten, so this settles after one more run.
+            for file in &written {
+                println!("cargo:rerun-if-changed={}", file.display());
+            }
+        }
         Ok(written)
     }
 

@@ -19,6 +19,7 @@ mod model;
 mod path;
 mod shape;
 mod suggest;
+mod user_profiles;
 
 use ctxt::Ctxt;
 use proc_macro::TokenStream;
@@ -118,17 +119,28 @@ fn expand_resource(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream>
         unreachable!("an error was recorded");
     };
     let profile = container.profile.as_ref().and_then(|arg| {
-        let Some(profile) = meta::find_profile(&arg.value) else {
+        let known = match meta::profiles() {
+            Ok(known) => known,
+            Err(message) => {
+                cx.error(arg.span, message);
+                return None;
+            }
+        };
+        let found = known
+            .iter()
+            .position(|p| p.id == arg.value || p.url == arg.value);
+        let Some(index) = found else {
             cx.error(
                 arg.span,
                 format!(
                     "no generated profile `{}`{}",
                     arg.value,
-                    suggest::did_you_mean(&arg.value, meta::profile_ids())
+                    suggest::did_you_mean(&arg.value, known.iter().map(|p| p.id.as_str()))
                 ),
             );
             return None;
         };
+        let profile = known.into_iter().nth(index)?;
         if profile.base != root.path {
             cx.error(
                 arg.span,
@@ -147,7 +159,7 @@ fn expand_resource(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream>
         .collect();
     if mapped.len() == fields.len() {
         model::check_required(root, &mapped, input.ident.span(), &mut cx);
-        if let Some(profile) = profile {
+        if let Some(profile) = &profile {
             model::check_profile_required(root, profile, &mapped, input.ident.span(), &mut cx);
         }
     }
@@ -169,11 +181,7 @@ fn expand_resource(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream>
         resource: quote::quote!(::fhir_model::resources::#name),
         root: root.path,
         fields: mapped,
-        profile: profile.map(|p| {
-            let module = syn::Ident::new(p.module, proc_macro2::Span::call_site());
-            let table = syn::Ident::new(p.table, proc_macro2::Span::call_site());
-            quote::quote!(::fhir_model::#module::#table)
-        }),
+        profile: profile.map(|p| table_path(&p.table)),
     }))
 }
 
@@ -297,4 +305,13 @@ fn expand_bundle(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
     }
     cx.check()?;
     Ok(emit::bundle::derive(&input.ident, &kind, &out))
+}
+
+/// A profile table's path as tokens; the tables come from fhir-codegen, so a path that does not
+/// parse is left for the compiler to report where the derive is.
+fn table_path(path: &str) -> proc_macro2::TokenStream {
+    match syn::parse_str::<syn::Path>(path) {
+        Ok(path) => quote::quote!(#path),
+        Err(e) => e.to_compile_error(),
+    }
 }

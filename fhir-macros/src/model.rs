@@ -425,12 +425,12 @@ fn same_prefix(a: &[Step], b: &[Step]) -> bool {
 /// name, gender).
 pub fn check_profile_required(
     root: &'static Struct,
-    profile: &meta::Profile,
+    profile: &meta::ProfileInfo,
     fields: &[Mapped<'_>],
     span: Span,
     cx: &mut Ctxt,
 ) {
-    for required in profile.required {
+    for required in &profile.required {
         let name = required.trim_end_matches("[x]");
         let mapped = maps_root_element(fields, name);
         let in_base = root.elements.iter().any(|e| e.name == name && e.min > 0);

@@ -112,9 +112,21 @@ fn profile_items(def: &crate::ir::profile::ProfileDef, root: Root) -> TokenStrea
     quote!(use #krate::resources::#base; #tokens)
 }
 
-/// The `use` lines a definition file needs, from what its tokens mention.
+/// The `use` lines a definition file needs, from what its tokens mention. In a user's crate
+/// every one is written (allowed unused): a missed name there would be the user's build error.
 fn with_uses(body: TokenStream, root: Root) -> TokenStream {
     let krate = root.path();
+    if root == Root::User {
+        return quote! {
+            #[allow(unused_imports)]
+            use ::fhir_model::{datatypes::*, primitives::*, profile::extension, Primitive};
+            #[allow(unused_imports)]
+            use ::fhir_model::profile::{Check, ElementMeta, ProfileMeta, Rule, SliceMeta};
+            #[allow(unused_imports)]
+            use super::*;
+            #body
+        };
+    }
     let text = body.to_string();
     let mut uses = Vec::new();
     if text.contains("extension : Extension") || text.contains("Extension :: from") {
