@@ -89,6 +89,16 @@ impl Config {
         let out = out.as_ref();
         let core = self.core_dir();
         self.rerun_if_changed(&core);
+        if !core.join("package.json").is_file() {
+            return Err(Error::definition(
+                &core,
+                "hl7.fhir.r4.core",
+                format!(
+                    "no FHIR R4 core package here; give its folder with \
+                     Config::core_definitions or ${CORE_ENV}"
+                ),
+            ));
+        }
         let space = assemble::type_space(&core, &self.packages)?;
         let mut written = Vec::new();
         for (path, package) in self.packages.iter().zip(&space.profiles) {
@@ -137,5 +147,69 @@ impl Config {
         for package in &self.packages {
             println!("cargo:rerun-if-changed={}", package.display());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixtures() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("fhir-codegen-{name}-{}", std::process::id()))
+    }
+
+    #[test]
+    fn writes_the_package_file_and_the_derive_table_named_after_the_module() {
+        let out = temp("config");
+        let written = Config::new()
+            .core_definitions(fixtures().join("tiny"))
+            .package(fixtures().join("tiny-profile"))
+            .module_path(fixtures().join("tiny-profile"), "::tiny_user::tiny")
+            .quiet()
+            .generate_to(&out)
+            .unwrap();
+        let names: Vec<_> = written
+            .iter()
+            .map(|p| p.strip_prefix(&out).unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                Path::new("example_tiny_profile.rs"),
+                Path::new("example_tiny_profile.fhir-profiles.tsv")
+            ]
+        );
+        let table = std::fs::read_to_string(&written[1]).unwrap();
+        assert!(
+            table.contains("tiny-thing\thttp://example.org/StructureDefinition/tiny-thing\tThing\t::tiny_user::tiny::TINY_THING\t"),
+            "{table}"
+        );
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+
+    #[test]
+    fn a_missing_core_package_or_package_is_an_error_that_names_it() {
+        let out = temp("config-missing");
+        let err = Config::new()
+            .core_definitions("/nonexistent/core")
+            .quiet()
+            .generate_to(&out)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("/nonexistent/core: "), "{err}");
+        assert!(err.contains("Config::core_definitions"), "{err}");
+        let err = Config::new()
+            .core_definitions(fixtures().join("tiny"))
+            .package("/nonexistent/acme.tgz")
+            .quiet()
+            .generate_to(&out)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("/nonexistent/acme.tgz: "), "{err}");
+        assert!(!out.exists(), "nothing is written on error");
     }
 }
