@@ -67,6 +67,12 @@ pub fn field<'a>(
 ) -> Option<Mapped<'a>> {
     let ident = field.ident.as_ref()?;
     let attrs = attrs::field(&field.attrs, cx);
+    let derive = if extension_only {
+        crate::check::Derive::Extension
+    } else {
+        crate::check::Derive::Resource
+    };
+    crate::check::field(derive, &attrs, cx);
     let shape = shape::shape(&field.ty);
     let what = what(root, &attrs, &shape, extension_only, ident, cx)?;
     Some(Mapped {
