@@ -11,7 +11,7 @@ pub fn type_space(core: &Path, packages: &[PathBuf]) -> Result<TypeSpace> {
     let package = load::load_package(core)?;
     let mut space = ir::build_type_space(&package)?;
     for path in packages {
-        let extra = load::load_extra_package(path)?;
+        let extra = load::load_package(path)?;
         let built = ir::profile::build_profile_package(&package, &extra)?;
         if space.profiles.iter().any(|p| p.module == built.module) {
             let message = format!("module {} is generated twice", built.module);

@@ -5,7 +5,7 @@
 //! external system such as BCP-47, a filter) stays an open `code`.
 
 use super::names;
-use crate::load::{CodeSystem, Concept, ExtraPackage, Package, ValueSet};
+use crate::load::{CodeSystem, Concept, Package, ValueSet};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where ValueSets and CodeSystems are looked up: a profile package's own first, then core's,
@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Clone, Copy)]
 pub struct Terminology<'a> {
     core: &'a Package,
-    own: Option<&'a ExtraPackage>,
+    own: Option<&'a Package>,
 }
 
 impl<'a> Terminology<'a> {
@@ -23,7 +23,7 @@ impl<'a> Terminology<'a> {
     }
 
     /// A profile package's terminology in front of core's.
-    pub fn with_package(core: &'a Package, own: &'a ExtraPackage) -> Self {
+    pub fn with_package(core: &'a Package, own: &'a Package) -> Self {
         Terminology {
             core,
             own: Some(own),

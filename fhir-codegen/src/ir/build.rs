@@ -42,7 +42,7 @@ pub fn build_type_space(package: &Package) -> Result<TypeSpace> {
     datatypes.sort_by(|a, b| a.name.cmp(&b.name));
     resources.sort_by(|a, b| a.name.cmp(&b.name));
     let space = TypeSpace {
-        package: package.id.clone(),
+        package: package.id(),
         datatypes,
         resources,
         codes: codes.into_sorted(),
@@ -179,16 +179,13 @@ impl DefBuilder<'_> {
         owner: &str,
         choices: &mut Vec<Choice>,
     ) -> Result<Field> {
-        let many = match element.max.as_deref() {
-            Some("1") => false,
-            Some("*") => true,
-            Some(n) if n.parse::<u32>().is_ok() => true,
-            other => {
-                return Err(self.error(
-                    &element.path,
-                    format!("unsupported max cardinality {other:?}"),
-                ))
+        let many = match (element.max(), element.max.is_some()) {
+            (Ok(Some(1)), _) => false,
+            (Ok(_), true) => true,
+            (Ok(_), false) => {
+                return Err(self.error(&element.path, "no max cardinality"));
             }
+            (Err(message), _) => return Err(self.error(&element.path, message)),
         };
         let binding = element.binding.as_ref().and_then(|b| {
             Some(BindingInfo {

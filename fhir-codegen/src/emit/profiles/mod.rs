@@ -174,7 +174,7 @@ mod tests {
     fn tiny_with_profile() -> TypeSpace {
         let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
         let core = crate::load::load_package(&fixtures.join("tiny")).unwrap();
-        let extra = crate::load::load_extra_package(&fixtures.join("tiny-profile")).unwrap();
+        let extra = crate::load::load_package(&fixtures.join("tiny-profile")).unwrap();
         let mut space = crate::ir::build_type_space(&core).unwrap();
         let package = crate::ir::profile::build_profile_package(&core, &extra).unwrap();
         space.profiles.push(package);
@@ -249,8 +249,8 @@ mod tests {
     fn a_profile_on_an_unknown_type_names_file_and_type() {
         let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
         let core = crate::load::load_package(&fixtures.join("tiny")).unwrap();
-        let mut extra = crate::load::load_extra_package(&fixtures.join("tiny-profile")).unwrap();
-        for loaded in extra.profiles.values_mut() {
+        let mut extra = crate::load::load_package(&fixtures.join("tiny-profile")).unwrap();
+        for loaded in extra.structures.values_mut() {
             loaded.value.type_name = "Thingy".into();
         }
         let err = crate::ir::profile::build_profile_package(&core, &extra)

@@ -6,14 +6,14 @@ use super::rules::{core_type, meta_table, Context};
 use super::*;
 use crate::error::{Error, Result};
 use crate::ir::bindings::{CodeEnums, Terminology};
-use crate::load::{ExtraPackage, Loaded, Package, ProfileDefinition};
+use crate::load::{Loaded, Package, StructureDefinition};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Every constraining profile on a resource and every extension definition of `extra`.
 /// Other definitions (profiles on datatypes, logical models, specializations) are skipped.
-pub fn build_profile_package(core: &Package, extra: &ExtraPackage) -> Result<ProfilePackage> {
-    let wanted: Vec<&Loaded<ProfileDefinition>> = extra
-        .profiles
+pub fn build_profile_package(core: &Package, extra: &Package) -> Result<ProfilePackage> {
+    let wanted: Vec<&Loaded<StructureDefinition>> = extra
+        .structures
         .values()
         .filter(|l| l.value.derivation.as_deref() == Some("constraint"))
         .filter(|l| l.value.type_name == "Extension" || l.value.kind == "resource")
@@ -78,7 +78,7 @@ pub fn build_profile_package(core: &Package, extra: &ExtraPackage) -> Result<Pro
 }
 
 /// An enum for every ValueSet of the package that can be enumerated, sorted by name.
-fn own_code_enums(core: &Package, extra: &ExtraPackage) -> Vec<crate::ir::CodeEnum> {
+fn own_code_enums(core: &Package, extra: &Package) -> Vec<crate::ir::CodeEnum> {
     let terms = Terminology::with_package(core, extra);
     let mut enums = CodeEnums::default();
     for url in extra.value_sets.keys() {
@@ -87,8 +87,14 @@ fn own_code_enums(core: &Package, extra: &ExtraPackage) -> Vec<crate::ir::CodeEn
     enums.into_sorted()
 }
 
-fn common(cx: &Context, sd: &ProfileDefinition) -> Result<Common> {
+fn common(cx: &Context, sd: &StructureDefinition) -> Result<Common> {
     let base = &sd.type_name;
+    for (field, value) in [("id", &sd.id), ("name", &sd.name)] {
+        if value.is_empty() {
+            let message = format!("a profile needs an {field}");
+            return Err(Error::definition(cx.file, &sd.url, message));
+        }
+    }
     if core_type(cx.core, base).is_none() {
         return Err(Error::definition(
             cx.file,
@@ -128,7 +134,7 @@ fn common(cx: &Context, sd: &ProfileDefinition) -> Result<Common> {
 
 /// Slices of the root's `extension` that name an extension definition.
 fn extension_slices(
-    sd: &ProfileDefinition,
+    sd: &StructureDefinition,
     extension_types: &BTreeMap<&str, String>,
 ) -> Vec<ExtensionSlice> {
     let path = format!("{}.extension", sd.type_name);
