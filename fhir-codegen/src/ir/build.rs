@@ -4,7 +4,7 @@ use super::bindings::{CodeEnums, Terminology};
 use super::names;
 use super::*;
 use crate::error::{Error, Result};
-use crate::load::{ElementDefinition, Loaded, Package, StructureDefinition};
+use crate::load::{BindingStrength, ElementDefinition, Loaded, Package, StructureDefinition};
 use std::collections::BTreeMap;
 
 const REFERENCE_PREFIX: &str = "http://hl7.org/fhir/StructureDefinition/";
@@ -189,7 +189,7 @@ impl DefBuilder<'_> {
         };
         let binding = element.binding.as_ref().and_then(|b| {
             Some(BindingInfo {
-                strength: b.strength.clone(),
+                strength: b.strength,
                 value_set: b.value_set.as_deref()?.split('|').next()?.to_owned(),
             })
         });
@@ -304,7 +304,7 @@ impl DefBuilder<'_> {
         }
         if let Some(ty) = Primitive::from_code(code) {
             if ty == Primitive::Code && !in_choice {
-                if let Some(b) = binding.filter(|b| b.strength == "required") {
+                if let Some(b) = binding.filter(|b| b.strength == BindingStrength::Required) {
                     if let Some(name) = self
                         .codes
                         .for_value_set(Terminology::core(self.package), &b.value_set)

@@ -8,7 +8,9 @@ mod files;
 mod structure_definition;
 mod terminology;
 
-pub use structure_definition::{Constraint, ElementDefinition, StructureDefinition};
+pub use structure_definition::{
+    BindingStrength, Constraint, ElementDefinition, StructureDefinition,
+};
 pub use terminology::{CodeSystem, Concept, ValueSet};
 
 use crate::error::{Error, Result};
@@ -158,7 +160,10 @@ mod tests {
         assert_eq!(thing.kind, "resource");
         let status = thing.element("Thing.status").unwrap();
         assert_eq!(status.min, 1);
-        assert_eq!(status.binding.as_ref().unwrap().strength, "required");
+        assert_eq!(
+            status.binding.as_ref().unwrap().strength,
+            BindingStrength::Required
+        );
         assert!(package
             .value_sets
             .contains_key("http://example.org/ValueSet/thing-status"));

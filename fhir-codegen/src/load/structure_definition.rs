@@ -230,9 +230,30 @@ pub struct Extension {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Binding {
-    pub strength: String,
+    pub strength: BindingStrength,
     /// Canonical URL, possibly with a `|version` suffix.
     pub value_set: Option<String>,
+}
+
+/// How strongly an element is bound to its ValueSet; only `required` restricts the codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BindingStrength {
+    Required,
+    Extensible,
+    Preferred,
+    Example,
+}
+
+impl std::fmt::Display for BindingStrength {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            BindingStrength::Required => "required",
+            BindingStrength::Extensible => "extensible",
+            BindingStrength::Preferred => "preferred",
+            BindingStrength::Example => "example",
+        })
+    }
 }
 
 /// How a sliced element's items are told apart.

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::ir::bindings::{value_set_codes, Terminology};
 use crate::ir::invariants::from_constraints;
 use crate::ir::Invariant;
-use crate::load::{ElementDefinition, Package, StructureDefinition};
+use crate::load::{BindingStrength, ElementDefinition, Package, StructureDefinition};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -166,11 +166,15 @@ fn checks(cx: &Context, sd: &StructureDefinition, e: &ElementDefinition) -> Resu
     if let Some(v) = e.pattern() {
         checks.push(RuleCheck::Pattern(canonical(v)));
     }
-    if let Some(binding) = e.binding.as_ref().filter(|b| b.strength == "required") {
+    if let Some(binding) = e
+        .binding
+        .as_ref()
+        .filter(|b| b.strength == BindingStrength::Required)
+    {
         let url = binding.value_set.as_deref().map(without_version);
         let base_url = base
             .and_then(|b| b.binding.as_ref())
-            .filter(|b| b.strength == "required")
+            .filter(|b| b.strength == BindingStrength::Required)
             .and_then(|b| b.value_set.as_deref())
             .map(without_version);
         if let Some(url) = url.filter(|u| Some(*u) != base_url) {
