@@ -112,58 +112,22 @@ fn profile_items(def: &crate::ir::profile::ProfileDef, root: Root) -> TokenStrea
     quote!(use #krate::resources::#base; #tokens)
 }
 
-/// The `use` lines a definition file needs, from what its tokens mention. In a user's crate
-/// every one is written (allowed unused): a missed name there would be the user's build error.
+/// The same `use` lines for every definition, allowed unused: choosing them by what the tokens
+/// mention missed names (a `DateTime` sub-extension), and a missed name is a build error.
 fn with_uses(body: TokenStream, root: Root) -> TokenStream {
     let krate = root.path();
-    if root == Root::User {
-        return quote! {
-            #[allow(unused_imports)]
-            use ::fhir_model::{datatypes::*, primitives::*, profile::extension, Primitive};
-            #[allow(unused_imports)]
-            use ::fhir_model::profile::{Check, ElementMeta, ProfileMeta, Rule, SliceMeta};
-            #[allow(unused_imports)]
-            use super::*;
-            #body
+    quote! {
+        #[allow(unused_imports)]
+        use #krate::{
+            datatypes::*,
+            primitives::*,
+            profile::{extension, Check, ElementMeta, ProfileMeta, Rule, SliceMeta},
+            Primitive,
         };
+        #[allow(unused_imports)]
+        use super::*;
+        #body
     }
-    let text = body.to_string();
-    let mut uses = Vec::new();
-    if text.contains("extension : Extension") || text.contains("Extension :: from") {
-        uses.push(quote!(
-            use #krate::datatypes::*;
-        ));
-    }
-    if text.contains("Primitive ::") {
-        uses.push(quote!(
-            use #krate::Primitive;
-        ));
-    }
-    if text.contains("FhirString") || text.contains("Code >") || text.contains("Uri >") {
-        uses.push(quote!(
-            use #krate::primitives::*;
-        ));
-    }
-    if text.contains("extension ::") {
-        uses.push(quote!(
-            use #krate::profile::extension;
-        ));
-    }
-    if text.contains("super ::") {
-        uses.push(quote!(
-            use super::*;
-        ));
-    }
-    let mut meta = vec![
-        quote!(Check),
-        quote!(ElementMeta),
-        quote!(ProfileMeta),
-        quote!(Rule),
-    ];
-    if text.contains("SliceMeta") {
-        meta.push(quote!(SliceMeta));
-    }
-    quote!(#(#uses)* use #krate::profile::{#(#meta),*}; #body)
 }
 
 #[cfg(test)]
