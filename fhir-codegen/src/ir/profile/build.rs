@@ -1,11 +1,11 @@
 //! Extra package -> profile space, resolved against the core package.
 
 use super::extension::shape;
-use super::naming;
 use super::rules::{core_type, meta_table, Context};
 use super::*;
 use crate::error::{Error, Result};
 use crate::ir::bindings::{CodeEnums, Terminology};
+use crate::ir::names;
 use crate::load::{Loaded, Package, StructureDefinition};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,16 +21,16 @@ pub fn build_profile_package(core: &Package, extra: &Package) -> Result<ProfileP
     let extension_tables: BTreeMap<String, String> = wanted
         .iter()
         .filter(|l| l.value.type_name == "Extension")
-        .map(|l| (l.value.url.clone(), naming::table(&l.value.id)))
+        .map(|l| (l.value.url.clone(), names::table_name(&l.value.id)))
         .collect();
     let extension_types: BTreeMap<&str, String> = wanted
         .iter()
         .filter(|l| l.value.type_name == "Extension")
-        .map(|l| (l.value.url.as_str(), naming::type_name(&l.value.name)))
+        .map(|l| (l.value.url.as_str(), names::profile_type(&l.value.name)))
         .collect();
     let mut package = ProfilePackage {
         id: extra.id(),
-        module: naming::package_module(&extra.name),
+        module: names::package_module(&extra.name),
         features: Vec::new(),
         profiles: Vec::new(),
         extensions: Vec::new(),
@@ -60,7 +60,7 @@ pub fn build_profile_package(core: &Package, extra: &Package) -> Result<ProfileP
                 shape: shape(sd),
             });
         } else {
-            features.insert(crate::ir::names::module_name(&sd.type_name));
+            features.insert(names::module_name(&sd.type_name));
             package.profiles.push(ProfileDef {
                 extension_slices: extension_slices(sd, &extension_types),
                 common,
@@ -122,9 +122,9 @@ fn common(cx: &Context, sd: &StructureDefinition) -> Result<Common> {
     Ok(Common {
         id: sd.id.clone(),
         url: sd.url.clone(),
-        rust_name: naming::type_name(&sd.name),
-        module: naming::module(&sd.id),
-        table: naming::table(&sd.id),
+        rust_name: names::profile_type(&sd.name),
+        module: names::profile_module(&sd.id),
+        table: names::table_name(&sd.id),
         title: sd.title.clone().unwrap_or_else(|| sd.name.clone()),
         description: sd.description.clone().unwrap_or_default(),
         base: base.clone(),
@@ -147,7 +147,7 @@ fn extension_slices(
             let rust_type = extension_types.get(url.as_str()).cloned();
             Some(ExtensionSlice {
                 name: name.to_owned(),
-                accessor: naming::slice_accessor(name, rust_type.as_deref()),
+                accessor: names::slice_accessor(name, rust_type.as_deref()),
                 url: url.clone(),
                 min: e.min,
                 max: e.max().ok().flatten(),

@@ -7,7 +7,6 @@
 
 mod build;
 mod extension;
-mod naming;
 mod rules;
 
 pub use build::build_profile_package;
