@@ -88,7 +88,8 @@ impl Config {
     pub fn generate_to(&self, out: impl AsRef<Path>) -> Result<Vec<PathBuf>> {
         let out = out.as_ref();
         let core = self.core_dir();
-        self.rerun_if_changed(&core);
+        // Printed first, so that a failed run is retried once an input changes.
+        self.print(&self.input_lines(&core));
         if !core.join("package.json").is_file() {
             return Err(Error::definition(
                 &core,
@@ -121,13 +122,7 @@ impl Config {
                 written.push(file);
             }
         }
-        if !self.quiet {
-            // A deleted output makes cargo run the build script again. Unchanged files are not
-            // rewritten, so this settles after one more run.
-            for file in &written {
-                println!("cargo:rerun-if-changed={}", file.display());
-            }
-        }
+        self.print(&output_lines(&written));
         Ok(written)
     }
 
@@ -138,16 +133,34 @@ impl Config {
             .unwrap_or_else(|| PathBuf::from(BUNDLED_CORE))
     }
 
-    fn rerun_if_changed(&self, core: &Path) {
-        if self.quiet {
-            return;
-        }
-        println!("cargo:rerun-if-env-changed={CORE_ENV}");
-        println!("cargo:rerun-if-changed={}", core.display());
+    /// What cargo watches on the input side: the core folder, its variable, each package.
+    fn input_lines(&self, core: &Path) -> Vec<String> {
+        let mut lines = vec![
+            format!("cargo:rerun-if-env-changed={CORE_ENV}"),
+            format!("cargo:rerun-if-changed={}", core.display()),
+        ];
         for package in &self.packages {
-            println!("cargo:rerun-if-changed={}", package.display());
+            lines.push(format!("cargo:rerun-if-changed={}", package.display()));
+        }
+        lines
+    }
+
+    fn print(&self, lines: &[String]) {
+        if !self.quiet {
+            for line in lines {
+                println!("{line}");
+            }
         }
     }
+}
+
+/// The outputs too: a deleted file makes cargo run the build script again. Unchanged files are
+/// not rewritten, so this settles after one more run.
+fn output_lines(written: &[PathBuf]) -> Vec<String> {
+    written
+        .iter()
+        .map(|file| format!("cargo:rerun-if-changed={}", file.display()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -188,6 +201,52 @@ mod tests {
             table.contains("tiny-thing\thttp://example.org/StructureDefinition/tiny-thing\tThing\t::tiny_user::tiny::TINY_THING\t"),
             "{table}"
         );
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+
+    #[test]
+    fn cargo_reruns_for_the_inputs_and_for_a_deleted_output() {
+        let mut config = Config::new();
+        config.package("ig/acme.tgz");
+        let core = Path::new("/defs/core");
+        assert_eq!(
+            config.input_lines(core),
+            [
+                format!("cargo:rerun-if-env-changed={CORE_ENV}"),
+                "cargo:rerun-if-changed=/defs/core".to_owned(),
+                "cargo:rerun-if-changed=ig/acme.tgz".to_owned(),
+            ]
+        );
+        let written = [
+            PathBuf::from("/out/acme.rs"),
+            PathBuf::from("/out/acme.fhir-profiles.tsv"),
+        ];
+        assert_eq!(
+            output_lines(&written),
+            [
+                "cargo:rerun-if-changed=/out/acme.rs",
+                "cargo:rerun-if-changed=/out/acme.fhir-profiles.tsv"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unchanged_output_is_not_rewritten() {
+        let out = temp("config-unchanged");
+        let mut config = Config::new();
+        config
+            .core_definitions(fixtures().join("tiny"))
+            .package(fixtures().join("tiny-profile"))
+            .quiet();
+        let written = config.generate_to(&out).unwrap();
+        let before = std::fs::metadata(&written[0]).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        config.generate_to(&out).unwrap();
+        let after = std::fs::metadata(&written[0]).unwrap().modified().unwrap();
+        assert_eq!(before, after);
+        std::fs::remove_file(&written[0]).unwrap();
+        config.generate_to(&out).unwrap();
+        assert!(written[0].is_file(), "a deleted output is written again");
         std::fs::remove_dir_all(&out).unwrap();
     }
 
