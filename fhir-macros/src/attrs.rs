@@ -34,6 +34,8 @@ pub struct Container {
     pub url: Option<Arg>,
     /// `bundle = "message"` (FhirBundle).
     pub bundle: Option<Arg>,
+    /// Every key as written, for [`crate::check`].
+    pub keys: Vec<(&'static str, Span)>,
 }
 
 /// Attributes of one field.
@@ -56,6 +58,8 @@ pub struct FieldAttrs {
     pub id: Flag,
     pub timestamp: Flag,
     pub rest: Flag,
+    /// Every key as written, for [`crate::check`].
+    pub keys: Vec<(&'static str, Span)>,
 }
 
 const CONTAINER_KEYS: &[&str] = &["resource", "profile", "url", "bundle"];
@@ -75,6 +79,28 @@ fn fhir_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
     attrs.iter().filter(|a| a.path().is_ident("fhir"))
 }
 
+/// Records `key` (one of `allowed`), or errs if the same attribute list already had it.
+fn record(
+    keys: &mut Vec<(&'static str, Span)>,
+    allowed: &[&'static str],
+    key: &syn::Path,
+) -> syn::Result<()> {
+    let Some(name) = allowed.iter().copied().find(|k| key.is_ident(k)) else {
+        return Err(unknown(key, allowed));
+    };
+    if keys.iter().any(|(k, _)| *k == name) {
+        return Err(syn::Error::new_spanned(
+            key,
+            format!("`{name}` is given twice"),
+        ));
+    }
+    keys.push((
+        name,
+        key.get_ident().map_or_else(Span::call_site, |i| i.span()),
+    ));
+    Ok(())
+}
+
 fn unknown(key: &syn::Path, allowed: &[&str]) -> syn::Error {
     let name = key.get_ident().map(|i| i.to_string()).unwrap_or_default();
     syn::Error::new_spanned(
@@ -91,6 +117,7 @@ pub fn container(attrs: &[Attribute], cx: &mut Ctxt) -> Container {
     let mut out = Container::default();
     for attr in fhir_attrs(attrs) {
         let result = attr.parse_nested_meta(|meta| {
+            record(&mut out.keys, CONTAINER_KEYS, &meta.path)?;
             let slot = if meta.path.is_ident("resource") {
                 &mut out.resource
             } else if meta.path.is_ident("profile") {
@@ -116,6 +143,7 @@ pub fn field(attrs: &[Attribute], cx: &mut Ctxt) -> FieldAttrs {
     let mut out = FieldAttrs::default();
     for attr in fhir_attrs(attrs) {
         let result = attr.parse_nested_meta(|meta| {
+            record(&mut out.keys, FIELD_KEYS, &meta.path)?;
             let span = meta
                 .path
                 .get_ident()

@@ -10,6 +10,7 @@
 //! The README's "Your own types" section shows the attribute syntax.
 
 mod attrs;
+mod check;
 mod ctxt;
 mod emit;
 #[rustfmt::skip] // prettyplease formats it; `fhir-codegen --check` guards it.
@@ -19,6 +20,7 @@ mod model;
 mod path;
 mod shape;
 mod suggest;
+mod user_profiles;
 
 use ctxt::Ctxt;
 use proc_macro::TokenStream;
@@ -33,7 +35,13 @@ use syn::{Data, DeriveInput, Fields};
 pub fn derive_fhir_resource(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);
     expand_resource(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
+        .unwrap_or_else(|e| {
+            with_fallback(
+                &input,
+                e,
+                emit::fallback::resource(&input.ident, resource_name(&input)),
+            )
+        })
         .into()
 }
 
@@ -43,7 +51,7 @@ pub fn derive_fhir_resource(input: TokenStream) -> TokenStream {
 pub fn derive_fhir_extension(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);
     expand_extension(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
+        .unwrap_or_else(|e| with_fallback(&input, e, emit::fallback::extension(&input.ident)))
         .into()
 }
 
@@ -55,8 +63,27 @@ pub fn derive_fhir_extension(input: TokenStream) -> TokenStream {
 pub fn derive_fhir_bundle(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as DeriveInput);
     expand_bundle(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
+        .unwrap_or_else(|e| with_fallback(&input, e, emit::fallback::bundle(&input.ident)))
         .into()
+}
+
+/// The errors, and an impl of the trait for a plain struct so that they come alone.
+fn with_fallback(
+    input: &DeriveInput,
+    error: syn::Error,
+    fallback: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    let mut out = error.into_compile_error();
+    if input.generics.params.is_empty() {
+        out.extend(fallback);
+    }
+    out
+}
+
+/// The Rust name of the resource the struct names, if it names one.
+fn resource_name(input: &DeriveInput) -> Option<&'static str> {
+    let container = attrs::container(&input.attrs, &mut Ctxt::default());
+    meta::find_resource(&container.resource?.value).map(|root| root.name)
 }
 
 /// The named fields of a plain struct, or an error naming the derive.
@@ -89,14 +116,7 @@ fn expand_resource(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream>
     let mut cx = Ctxt::default();
     let fields = named_fields(input, "FhirResource")?;
     let container = attrs::container(&input.attrs, &mut cx);
-    for (arg, name) in [(&container.url, "url"), (&container.bundle, "bundle")] {
-        if let Some(arg) = arg {
-            cx.error(
-                arg.span,
-                format!("`{name}` is not an attribute of FhirResource"),
-            );
-        }
-    }
+    check::container(check::Derive::Resource, &container, &mut cx);
     let Some(resource) = container.resource else {
         cx.error(
             &input.ident,
@@ -118,17 +138,28 @@ fn expand_resource(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream>
         unreachable!("an error was recorded");
     };
     let profile = container.profile.as_ref().and_then(|arg| {
-        let Some(profile) = meta::find_profile(&arg.value) else {
+        let known = match meta::profiles() {
+            Ok(known) => known,
+            Err(message) => {
+                cx.error(arg.span, message);
+                return None;
+            }
+        };
+        let found = known
+            .iter()
+            .position(|p| p.id == arg.value || p.url == arg.value);
+        let Some(index) = found else {
             cx.error(
                 arg.span,
                 format!(
                     "no generated profile `{}`{}",
                     arg.value,
-                    suggest::did_you_mean(&arg.value, meta::profile_ids())
+                    suggest::did_you_mean(&arg.value, known.iter().map(|p| p.id.as_str()))
                 ),
             );
             return None;
         };
+        let profile = known.into_iter().nth(index)?;
         if profile.base != root.path {
             cx.error(
                 arg.span,
@@ -147,7 +178,7 @@ fn expand_resource(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream>
         .collect();
     if mapped.len() == fields.len() {
         model::check_required(root, &mapped, input.ident.span(), &mut cx);
-        if let Some(profile) = profile {
+        if let Some(profile) = &profile {
             model::check_profile_required(root, profile, &mapped, input.ident.span(), &mut cx);
         }
     }
@@ -169,11 +200,7 @@ fn expand_resource(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream>
         resource: quote::quote!(::fhir_model::resources::#name),
         root: root.path,
         fields: mapped,
-        profile: profile.map(|p| {
-            let module = syn::Ident::new(p.module, proc_macro2::Span::call_site());
-            let table = syn::Ident::new(p.table, proc_macro2::Span::call_site());
-            quote::quote!(::fhir_model::#module::#table)
-        }),
+        profile: profile.map(|p| table_path(&p.table)),
     }))
 }
 
@@ -181,6 +208,7 @@ fn expand_extension(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream
     let mut cx = Ctxt::default();
     let fields = named_fields(input, "FhirExtension")?;
     let container = attrs::container(&input.attrs, &mut cx);
+    check::container(check::Derive::Extension, &container, &mut cx);
     let root = meta::find_struct("Extension").expect("Extension is in the metadata");
     let mapped: Vec<_> = fields
         .iter()
@@ -229,6 +257,7 @@ fn expand_bundle(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
     let mut cx = Ctxt::default();
     let fields = named_fields(input, "FhirBundle")?;
     let container = attrs::container(&input.attrs, &mut cx);
+    check::container(check::Derive::Bundle, &container, &mut cx);
     const KINDS: [&str; 4] = ["message", "transaction", "batch", "collection"];
     let kind = match &container.bundle {
         Some(kind) if KINDS.contains(&kind.value.as_str()) => kind.value.clone(),
@@ -258,6 +287,7 @@ fn expand_bundle(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
             continue;
         };
         let attrs = attrs::field(&field.attrs, &mut cx);
+        check::field(check::Derive::Bundle, &attrs, &mut cx);
         let role = if attrs.skip.is_some() {
             Role::Skip
         } else if attrs.id.is_some() {
@@ -297,4 +327,13 @@ fn expand_bundle(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
     }
     cx.check()?;
     Ok(emit::bundle::derive(&input.ident, &kind, &out))
+}
+
+/// A profile table's path as tokens; the tables come from fhir-codegen, so a path that does not
+/// parse is left for the compiler to report where the derive is.
+fn table_path(path: &str) -> proc_macro2::TokenStream {
+    match syn::parse_str::<syn::Path>(path) {
+        Ok(path) => quote::quote!(#path),
+        Err(e) => e.to_compile_error(),
+    }
 }

@@ -150,14 +150,34 @@ pub struct Profile {
     pub required: &'static [&'static str],
 }
 
-/// The profile with this id or canonical URL.
-pub fn find_profile(name: &str) -> Option<&'static Profile> {
-    crate::generated::PROFILES
-        .iter()
-        .find(|p| p.id == name || p.url == name)
+/// A profile as a derive checks it: one of fhir-model's packages (US Core) or of the user's
+/// own package (see [`crate::user_profiles`]).
+pub struct ProfileInfo {
+    pub id: String,
+    pub url: String,
+    pub base: String,
+    /// The path of its `ProfileMeta` table (`::fhir_model::us_core::US_CORE_PATIENT`).
+    pub table: String,
+    pub required: Vec<String>,
 }
 
-/// Every profile id, for suggestions.
-pub fn profile_ids() -> impl Iterator<Item = &'static str> {
-    crate::generated::PROFILES.iter().map(|p| p.id)
+/// Every profile the derive knows: fhir-model's, then those of the crate's build script.
+pub fn profiles() -> Result<Vec<ProfileInfo>, String> {
+    let model = crate::generated::PROFILES.iter().map(|p| ProfileInfo {
+        id: p.id.to_owned(),
+        url: p.url.to_owned(),
+        base: p.base.to_owned(),
+        table: format!("::fhir_model::{}::{}", p.module, p.table),
+        required: p.required.iter().map(|r| (*r).to_owned()).collect(),
+    });
+    let user = crate::user_profiles::load()?
+        .into_iter()
+        .map(|p| ProfileInfo {
+            id: p.id,
+            url: p.url,
+            base: p.base,
+            table: p.table,
+            required: p.required,
+        });
+    Ok(model.chain(user).collect())
 }

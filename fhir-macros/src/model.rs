@@ -67,6 +67,12 @@ pub fn field<'a>(
 ) -> Option<Mapped<'a>> {
     let ident = field.ident.as_ref()?;
     let attrs = attrs::field(&field.attrs, cx);
+    let derive = if extension_only {
+        crate::check::Derive::Extension
+    } else {
+        crate::check::Derive::Resource
+    };
+    crate::check::field(derive, &attrs, cx);
     let shape = shape::shape(&field.ty);
     let what = what(root, &attrs, &shape, extension_only, ident, cx)?;
     Some(Mapped {
@@ -425,12 +431,12 @@ fn same_prefix(a: &[Step], b: &[Step]) -> bool {
 /// name, gender).
 pub fn check_profile_required(
     root: &'static Struct,
-    profile: &meta::Profile,
+    profile: &meta::ProfileInfo,
     fields: &[Mapped<'_>],
     span: Span,
     cx: &mut Ctxt,
 ) {
-    for required in profile.required {
+    for required in &profile.required {
         let name = required.trim_end_matches("[x]");
         let mapped = maps_root_element(fields, name);
         let in_base = root.elements.iter().any(|e| e.name == name && e.min > 0);

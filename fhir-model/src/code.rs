@@ -13,7 +13,9 @@ pub trait CodeEnum: Copy + Sized + 'static {
 /// A code outside the ValueSet of a required binding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownCode {
+    /// The code as given.
     pub code: String,
+    /// Canonical URL of the ValueSet it is not in.
     pub value_set: &'static str,
 }
 

@@ -20,7 +20,7 @@ mod resource;
 pub mod validate;
 
 pub(crate) use code::impl_code_enum;
-pub use code::CodeEnum;
+pub use code::{CodeEnum, UnknownCode};
 pub use element::{Element, Primitive};
 #[allow(unused_imports)] // empty when no profile package feature is on
 pub use generated::profiles::*;

@@ -1,13 +1,15 @@
 //! Code enums for required bindings.
 
 use super::docs;
+use super::root::Root;
 use super::types::ident;
 use crate::ir::CodeEnum;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn code_enum(e: &CodeEnum, cfg: TokenStream) -> TokenStream {
+pub fn code_enum(e: &CodeEnum, cfg: TokenStream, root: Root) -> TokenStream {
     let name = ident(&e.name);
+    let krate = root.path();
     let url = &e.value_set;
     let doc = docs::attrs(&[
         docs::escape(&e.title),
@@ -45,6 +47,7 @@ pub fn code_enum(e: &CodeEnum, cfg: TokenStream) -> TokenStream {
         let code = &v.code;
         quote!(#code => Self::#variant,)
     });
+    let text_impls = text_impls(&name, root);
     quote! {
         #doc
         #cfg
@@ -52,7 +55,7 @@ pub fn code_enum(e: &CodeEnum, cfg: TokenStream) -> TokenStream {
         pub enum #name { #(#variants)* }
 
         #cfg
-        impl crate::CodeEnum for #name {
+        impl #krate::CodeEnum for #name {
             const VALUE_SET: &'static str = #url;
             fn code(self) -> &'static str {
                 match self { #(#to_code)* }
@@ -65,6 +68,35 @@ pub fn code_enum(e: &CodeEnum, cfg: TokenStream) -> TokenStream {
             }
         }
         #cfg
-        crate::impl_code_enum!(#name);
+        #text_impls
+    }
+}
+
+/// `Display`, `FromStr` and `FhirPrimitive`: fhir-model's own macro inside it, written out in a
+/// user's crate (the macro is private to fhir-model).
+fn text_impls(name: &proc_macro2::Ident, root: Root) -> TokenStream {
+    if root == Root::Model {
+        return quote!(crate::impl_code_enum!(#name););
+    }
+    quote! {
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(::fhir_model::CodeEnum::code(*self))
+            }
+        }
+
+        impl ::fhir_model::primitives::FhirPrimitive for #name {
+            const FHIR_TYPE: &'static str = "code";
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::fhir_model::UnknownCode;
+            fn from_str(code: &str) -> ::std::result::Result<Self, Self::Err> {
+                <Self as ::fhir_model::CodeEnum>::from_code(code).ok_or_else(|| ::fhir_model::UnknownCode {
+                    code: code.to_owned(),
+                    value_set: <Self as ::fhir_model::CodeEnum>::VALUE_SET,
+                })
+            }
+        }
     }
 }

@@ -12,10 +12,14 @@ mod macro_meta;
 mod profiles;
 mod reflect;
 mod resource;
+mod root;
 mod structs;
 mod types;
 mod validate;
 mod walk;
+
+pub use macro_meta::user_profiles_table;
+pub use profiles::user_file;
 
 use crate::error::{Error, Result};
 use crate::ir::{DefKind, FieldKind, TypeDef, TypeSpace};
@@ -65,7 +69,7 @@ pub fn emit(space: &TypeSpace) -> Result<Vec<GeneratedFile>> {
     let users = features::code_users(space);
     let code_enums = space.codes.iter().map(|c| {
         let cfg = features::code_cfg(&users, &c.name);
-        codes::code_enum(c, cfg)
+        codes::code_enum(c, cfg, root::Root::Model)
     });
     let member_of = reflect::member_of_fn(&space.codes, |name| features::code_cfg(&users, name));
     let codes = quote! {

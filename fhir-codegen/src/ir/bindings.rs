@@ -5,8 +5,43 @@
 //! external system such as BCP-47, a filter) stays an open `code`.
 
 use super::names;
-use crate::load::{Concept, Package};
+use crate::load::{CodeSystem, Concept, Package, ValueSet};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// Where ValueSets and CodeSystems are looked up: a profile package's own first, then core's,
+/// so that a package can bind to its own ValueSets.
+#[derive(Clone, Copy)]
+pub struct Terminology<'a> {
+    core: &'a Package,
+    own: Option<&'a Package>,
+}
+
+impl<'a> Terminology<'a> {
+    /// Core's ValueSets and CodeSystems only.
+    pub fn core(core: &'a Package) -> Self {
+        Terminology { core, own: None }
+    }
+
+    /// A profile package's terminology in front of core's.
+    pub fn with_package(core: &'a Package, own: &'a Package) -> Self {
+        Terminology {
+            core,
+            own: Some(own),
+        }
+    }
+
+    fn value_set(&self, url: &str) -> Option<&'a ValueSet> {
+        let own = self.own.and_then(|p| p.value_sets.get(url));
+        own.or_else(|| self.core.value_sets.get(url))
+            .map(|l| &l.value)
+    }
+
+    fn code_system(&self, url: &str) -> Option<&'a CodeSystem> {
+        let own = self.own.and_then(|p| p.code_systems.get(url));
+        own.or_else(|| self.core.code_systems.get(url))
+            .map(|l| &l.value)
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct CodeEnum {
@@ -34,10 +69,10 @@ pub struct CodeEnums {
 
 impl CodeEnums {
     /// The enum for a required binding's ValueSet, or `None` if it cannot be enumerated.
-    pub fn for_value_set(&mut self, package: &Package, url: &str) -> Option<String> {
+    pub fn for_value_set(&mut self, terms: Terminology, url: &str) -> Option<String> {
         if !self.by_url.contains_key(url) {
-            let made = expand(package, url, &mut BTreeSet::new()).map(|codes| {
-                let vs = &package.value_sets[url].value;
+            let expanded = expand(terms, url, &mut BTreeSet::new());
+            let made = expanded.zip(terms.value_set(url)).map(|(codes, vs)| {
                 let base = vs.name.as_deref().map(names::enum_name).unwrap_or_default();
                 let name = self.unique_name(base, url);
                 CodeEnum {
@@ -84,29 +119,26 @@ impl CodeEnums {
 }
 
 /// The codes of a ValueSet, for profile binding rules; `None` if it cannot be enumerated.
-pub fn value_set_codes(package: &Package, url: &str) -> Option<Vec<String>> {
-    let codes = expand(package, url, &mut BTreeSet::new())?;
+pub fn value_set_codes(terms: Terminology, url: &str) -> Option<Vec<String>> {
+    let codes = expand(terms, url, &mut BTreeSet::new())?;
     Some(codes.into_iter().map(|c| c.code).collect())
 }
 
 /// Codes in definition order, deduplicated by code text; `None` if not enumerable.
-fn expand(package: &Package, url: &str, visiting: &mut BTreeSet<String>) -> Option<Vec<Concept>> {
+fn expand(terms: Terminology, url: &str, visiting: &mut BTreeSet<String>) -> Option<Vec<Concept>> {
     if !visiting.insert(url.to_owned()) {
         return None; // A cycle of includes cannot be enumerated.
     }
-    let compose = package.value_sets.get(url)?.value.compose.as_ref()?;
+    let compose = terms.value_set(url)?.compose.as_ref()?;
     let mut codes: Vec<Concept> = Vec::new();
     for set in &compose.include {
         if !set.filter.is_empty() {
             return None;
         }
         if !set.concept.is_empty() {
-            let system = set
-                .system
-                .as_deref()
-                .and_then(|s| package.code_systems.get(s));
+            let system = set.system.as_deref().and_then(|s| terms.code_system(s));
             for c in &set.concept {
-                let from_system = system.and_then(|s| find(&s.value.concept, &c.code));
+                let from_system = system.and_then(|s| find(&s.concept, &c.code));
                 codes.push(Concept {
                     code: c.code.clone(),
                     display: c
@@ -118,7 +150,7 @@ fn expand(package: &Package, url: &str, visiting: &mut BTreeSet<String>) -> Opti
                 });
             }
         } else if let Some(system) = &set.system {
-            let cs = &package.code_systems.get(system)?.value;
+            let cs = terms.code_system(system)?;
             if cs.content != "complete" {
                 return None;
             }
@@ -126,7 +158,7 @@ fn expand(package: &Package, url: &str, visiting: &mut BTreeSet<String>) -> Opti
         }
         for nested in &set.value_set {
             codes.extend(expand(
-                package,
+                terms,
                 nested.split('|').next().unwrap_or(nested),
                 visiting,
             )?);

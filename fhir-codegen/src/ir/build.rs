@@ -1,10 +1,10 @@
 //! Definitions -> type space: one [`TypeDef`] per concrete datatype and resource.
 
-use super::bindings::CodeEnums;
+use super::bindings::{CodeEnums, Terminology};
 use super::names;
 use super::*;
 use crate::error::{Error, Result};
-use crate::load::{ElementDefinition, Loaded, Package, StructureDefinition};
+use crate::load::{BindingStrength, ElementDefinition, Loaded, Package, StructureDefinition};
 use std::collections::BTreeMap;
 
 const REFERENCE_PREFIX: &str = "http://hl7.org/fhir/StructureDefinition/";
@@ -42,7 +42,7 @@ pub fn build_type_space(package: &Package) -> Result<TypeSpace> {
     datatypes.sort_by(|a, b| a.name.cmp(&b.name));
     resources.sort_by(|a, b| a.name.cmp(&b.name));
     let space = TypeSpace {
-        package: package.id.clone(),
+        package: package.id(),
         datatypes,
         resources,
         codes: codes.into_sorted(),
@@ -179,20 +179,17 @@ impl DefBuilder<'_> {
         owner: &str,
         choices: &mut Vec<Choice>,
     ) -> Result<Field> {
-        let many = match element.max.as_deref() {
-            Some("1") => false,
-            Some("*") => true,
-            Some(n) if n.parse::<u32>().is_ok() => true,
-            other => {
-                return Err(self.error(
-                    &element.path,
-                    format!("unsupported max cardinality {other:?}"),
-                ))
+        let many = match (element.max(), element.max.is_some()) {
+            (Ok(Some(1)), _) => false,
+            (Ok(_), true) => true,
+            (Ok(_), false) => {
+                return Err(self.error(&element.path, "no max cardinality"));
             }
+            (Err(message), _) => return Err(self.error(&element.path, message)),
         };
         let binding = element.binding.as_ref().and_then(|b| {
             Some(BindingInfo {
-                strength: b.strength.clone(),
+                strength: b.strength,
                 value_set: b.value_set.as_deref()?.split('|').next()?.to_owned(),
             })
         });
@@ -307,8 +304,11 @@ impl DefBuilder<'_> {
         }
         if let Some(ty) = Primitive::from_code(code) {
             if ty == Primitive::Code && !in_choice {
-                if let Some(b) = binding.filter(|b| b.strength == "required") {
-                    if let Some(name) = self.codes.for_value_set(self.package, &b.value_set) {
+                if let Some(b) = binding.filter(|b| b.strength == BindingStrength::Required) {
+                    if let Some(name) = self
+                        .codes
+                        .for_value_set(Terminology::core(self.package), &b.value_set)
+                    {
                         return Ok(ValueType::Code(name));
                     }
                 }

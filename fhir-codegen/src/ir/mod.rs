@@ -133,7 +133,7 @@ pub struct ChoiceVariant {
 
 #[derive(Debug, Clone)]
 pub struct BindingInfo {
-    pub strength: String,
+    pub strength: crate::load::BindingStrength,
     /// Canonical URL without version.
     pub value_set: String,
 }

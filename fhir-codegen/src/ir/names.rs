@@ -1,6 +1,7 @@
-//! Naming rules, in one place: FHIR names to Rust identifiers.
+//! Naming rules, in one place: FHIR names to Rust identifiers, for the core model and for
+//! profile packages.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Struct name for an element path: `Claim.item.detail` -> `ClaimItemDetail`.
 pub fn struct_name(path: &str) -> String {
@@ -155,6 +156,59 @@ fn is_keyword(word: &str) -> bool {
     )
 }
 
+// Profile packages.
+
+/// Module and feature of a package: its name without `hl7.fhir.`, snake_case
+/// (`hl7.fhir.us.core` -> `us_core`, `acme.fhir.lab` -> `acme_fhir_lab`).
+pub fn package_module(package_name: &str) -> String {
+    let short = package_name
+        .strip_prefix("hl7.fhir.")
+        .unwrap_or(package_name);
+    short.replace(['.', '-'], "_").to_snake_case()
+}
+
+/// Rust type of a profile or extension from the StructureDefinition `name`, without a trailing
+/// `Profile` or `Extension` (`USCoreBirthSexExtension` -> `UsCoreBirthSex`).
+pub fn profile_type(sd_name: &str) -> String {
+    let trimmed = ["Profile", "Extension"]
+        .iter()
+        .find_map(|s| sd_name.strip_suffix(s).filter(|t| !t.is_empty()))
+        .unwrap_or(sd_name);
+    let name = trimmed.to_upper_camel_case();
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("P{name}")
+    } else {
+        name
+    }
+}
+
+/// File name of a definition from its id (`us-core-genderIdentity` -> `us_core_gender_identity`).
+pub fn profile_module(id: &str) -> String {
+    field_name(&id.replace(['-', '.'], "_"))
+}
+
+/// Static table name (`US_CORE_PATIENT`).
+pub fn table_name(id: &str) -> String {
+    id.replace(['-', '.'], "_").to_shouty_snake_case()
+}
+
+/// Accessor for an extension slice: the slice name in snake_case, taking its word breaks from
+/// the extension's type name when the letters agree (`birthsex` + `UsCoreBirthSex` -> `birth_sex`).
+pub fn slice_accessor(slice: &str, extension_type: Option<&str>) -> String {
+    let plain = field_name(slice);
+    let Some(ty) = extension_type else {
+        return plain;
+    };
+    let words: Vec<String> = ty.to_snake_case().split('_').map(str::to_owned).collect();
+    let letters = slice.to_lowercase().replace(['_', '-'], "");
+    for start in 0..words.len() {
+        if words[start..].concat() == letters {
+            return field_name(&words[start..].join("_"));
+        }
+    }
+    plain
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,5 +243,30 @@ mod tests {
     fn choice_suffix_only_uppercases_the_first_letter() {
         assert_eq!(upper_first("dateTime"), "DateTime");
         assert_eq!(upper_first("base64Binary"), "Base64Binary");
+    }
+
+    #[test]
+    fn names_of_us_core() {
+        assert_eq!(package_module("hl7.fhir.us.core"), "us_core");
+        assert_eq!(profile_type("USCoreBirthSexExtension"), "UsCoreBirthSex");
+        assert_eq!(profile_type("USCorePatientProfile"), "UsCorePatient");
+        assert_eq!(
+            profile_module("us-core-genderIdentity"),
+            "us_core_gender_identity"
+        );
+        assert_eq!(
+            table_name("us-core-genderIdentity"),
+            "US_CORE_GENDER_IDENTITY"
+        );
+        assert_eq!(
+            slice_accessor("birthsex", Some("UsCoreBirthSex")),
+            "birth_sex"
+        );
+        assert_eq!(slice_accessor("race", Some("UsCoreRace")), "race");
+        assert_eq!(
+            slice_accessor("genderIdentity", Some("UsCoreGenderIdentity")),
+            "gender_identity"
+        );
+        assert_eq!(slice_accessor("type", None), "type_");
     }
 }

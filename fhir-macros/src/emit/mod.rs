@@ -2,5 +2,6 @@
 
 pub mod bundle;
 pub mod extension;
+pub mod fallback;
 mod navigate;
 pub mod resource;

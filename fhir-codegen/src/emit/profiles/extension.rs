@@ -4,14 +4,20 @@
 
 use super::values::access;
 use crate::emit::docs;
+use crate::emit::root::Root;
 use crate::emit::types::ident;
 use crate::ir::profile::{ExtensionDef, ExtensionShape, SubExtension};
 use crate::ir::TypeSpace;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn extension_type(space: &TypeSpace, def: &ExtensionDef) -> TokenStream {
+pub fn extension_type(space: &TypeSpace, def: &ExtensionDef, root: Root) -> TokenStream {
     let c = &def.common;
+    let krate = root.path();
+    let validate_doc = format!(
+        " Checks the extension against its definition (see [`{}::profile::validate`]).",
+        root.doc()
+    );
     let name = ident(&c.rust_name);
     let table = ident(&c.table);
     let url = &c.url;
@@ -85,9 +91,9 @@ pub fn extension_type(space: &TypeSpace, def: &ExtensionDef) -> TokenStream {
                 self.extension
             }
 
-            /// Checks the extension against its definition (see [`crate::profile::validate`]).
-            pub fn validate(&self) -> Vec<crate::validate::Issue> {
-                crate::profile::validate(&self.extension, &#table)
+            #[doc = #validate_doc]
+            pub fn validate(&self) -> Vec<#krate::validate::Issue> {
+                #krate::profile::validate(&self.extension, &#table)
             }
 
             #accessors

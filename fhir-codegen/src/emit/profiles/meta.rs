@@ -1,11 +1,14 @@
 //! The static `ProfileMeta` table of a profile or extension definition.
 
+use crate::emit::root::Root;
 use crate::emit::types::ident;
 use crate::ir::profile::{Common, RuleCheck};
+use crate::ir::{Invariant, Severity};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-pub fn table(common: &Common) -> TokenStream {
+pub fn table(common: &Common, root: Root) -> TokenStream {
+    let krate = root.path();
     let name = ident(&common.table);
     let (id, url, base) = (&common.id, &common.url, &common.base);
     let elements = common.meta.elements.iter().map(|e| {
@@ -39,8 +42,8 @@ pub fn table(common: &Common) -> TokenStream {
         quote!(Rule { id: #rid, check: #check })
     });
     let constraints = common.meta.constraints.iter().map(|(cid, invariant)| {
-        let invariant = crate::emit::validate::invariant(None, invariant);
-        quote!(crate::profile::ProfileConstraint { id: #cid, invariant: #invariant })
+        let invariant = invariant_value(invariant, root);
+        quote!(#krate::profile::ProfileConstraint { id: #cid, invariant: #invariant })
     });
     let doc = format!(
         " The table of `{id}`: its {} elements with cardinality and types, {} slices, {} rules \
@@ -61,6 +64,25 @@ pub fn table(common: &Common) -> TokenStream {
             rules: &[#(#rules),*],
             constraints: &[#(#constraints),*],
         };
+    }
+}
+
+/// A profile constraint as a `validate::Invariant` value (a profile's are on no field).
+fn invariant_value(i: &Invariant, root: Root) -> TokenStream {
+    let krate = root.path();
+    let (key, human, expression) = (&i.key, &i.human, &i.expression);
+    let severity = match i.severity {
+        Severity::Error => quote!(#krate::validate::Severity::Error),
+        Severity::Warning => quote!(#krate::validate::Severity::Warning),
+    };
+    quote! {
+        #krate::validate::Invariant {
+            key: #key,
+            severity: #severity,
+            human: #human,
+            expression: #expression,
+            element: None,
+        }
     }
 }
 

@@ -3,10 +3,14 @@
 
 mod extension;
 mod meta;
+mod user;
 mod values;
 mod view;
 
+pub use user::user_file;
+
 use super::{file, header, GeneratedFile};
+use crate::emit::root::Root;
 use crate::emit::types::ident;
 use crate::error::Result;
 use crate::ir::profile::ProfilePackage;
@@ -49,20 +53,14 @@ fn package_files(space: &TypeSpace, package: &ProfilePackage) -> Result<Vec<Gene
     let mut modules = Vec::new();
     let mut tables = Vec::new();
     for def in &package.extensions {
-        let body = extension::extension_type(space, def);
-        let table = meta::table(&def.common);
-        let tokens = with_uses(quote!(#body #table));
+        let tokens = extension_items(space, def, Root::Model);
         let path = format!("{folder}/{}.rs", def.common.module);
         files.push(file(&header, &path, tokens, &def.common.id)?);
         modules.push(ident(&def.common.module));
         tables.push(ident(&def.common.table));
     }
     for def in &package.profiles {
-        let base = ident(&def.common.base);
-        let body = view::profile_view(def);
-        let table = meta::table(&def.common);
-        let tokens = with_uses(quote!(#body #table));
-        let tokens = quote!(use crate::resources::#base; #tokens);
+        let tokens = profile_items(def, Root::Model);
         let path = format!("{folder}/{}.rs", def.common.module);
         files.push(file(&header, &path, tokens, &def.common.id)?);
         modules.push(ident(&def.common.module));
@@ -93,45 +91,43 @@ fn package_files(space: &TypeSpace, package: &ProfilePackage) -> Result<Vec<Gene
     Ok(files)
 }
 
-/// The `use` lines a definition file needs, from what its tokens mention.
-fn with_uses(body: TokenStream) -> TokenStream {
-    let text = body.to_string();
-    let mut uses = Vec::new();
-    if text.contains("extension : Extension") || text.contains("Extension :: from") {
-        uses.push(quote!(
-            use crate::datatypes::*;
-        ));
+/// A typed extension and its table, with the `use` lines they need.
+fn extension_items(
+    space: &TypeSpace,
+    def: &crate::ir::profile::ExtensionDef,
+    root: Root,
+) -> TokenStream {
+    let body = extension::extension_type(space, def, root);
+    let table = meta::table(&def.common, root);
+    with_uses(quote!(#body #table), root)
+}
+
+/// A profile view and its table, with the `use` lines they need.
+fn profile_items(def: &crate::ir::profile::ProfileDef, root: Root) -> TokenStream {
+    let krate = root.path();
+    let base = ident(&def.common.base);
+    let body = view::profile_view(def, root);
+    let table = meta::table(&def.common, root);
+    let tokens = with_uses(quote!(#body #table), root);
+    quote!(use #krate::resources::#base; #tokens)
+}
+
+/// The same `use` lines for every definition, allowed unused: choosing them by what the tokens
+/// mention missed names (a `DateTime` sub-extension), and a missed name is a build error.
+fn with_uses(body: TokenStream, root: Root) -> TokenStream {
+    let krate = root.path();
+    quote! {
+        #[allow(unused_imports)]
+        use #krate::{
+            datatypes::*,
+            primitives::*,
+            profile::{extension, Check, ElementMeta, ProfileMeta, Rule, SliceMeta},
+            Primitive,
+        };
+        #[allow(unused_imports)]
+        use super::*;
+        #body
     }
-    if text.contains("Primitive ::") {
-        uses.push(quote!(
-            use crate::Primitive;
-        ));
-    }
-    if text.contains("FhirString") || text.contains("Code >") || text.contains("Uri >") {
-        uses.push(quote!(
-            use crate::primitives::*;
-        ));
-    }
-    if text.contains("extension ::") {
-        uses.push(quote!(
-            use crate::profile::extension;
-        ));
-    }
-    if text.contains("super ::") {
-        uses.push(quote!(
-            use super::*;
-        ));
-    }
-    let mut meta = vec![
-        quote!(Check),
-        quote!(ElementMeta),
-        quote!(ProfileMeta),
-        quote!(Rule),
-    ];
-    if text.contains("SliceMeta") {
-        meta.push(quote!(SliceMeta));
-    }
-    quote!(#(#uses)* use crate::profile::{#(#meta),*}; #body)
 }
 
 #[cfg(test)]
@@ -142,7 +138,7 @@ mod tests {
     fn tiny_with_profile() -> TypeSpace {
         let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
         let core = crate::load::load_package(&fixtures.join("tiny")).unwrap();
-        let extra = crate::load::load_extra_package(&fixtures.join("tiny-profile")).unwrap();
+        let extra = crate::load::load_package(&fixtures.join("tiny-profile")).unwrap();
         let mut space = crate::ir::build_type_space(&core).unwrap();
         let package = crate::ir::profile::build_profile_package(&core, &extra).unwrap();
         space.profiles.push(package);
@@ -155,6 +151,29 @@ mod tests {
         for f in files(&space).unwrap() {
             let name = f.path.display().to_string().replace('/', "__");
             insta::assert_snapshot!(name, &f.contents);
+        }
+    }
+
+    #[test]
+    fn a_user_file_is_one_file_that_names_fhir_model_absolutely() {
+        let space = tiny_with_profile();
+        let f = user_file(&space, &space.profiles[0]).unwrap();
+        assert_eq!(f.path.to_str(), Some("example_tiny_profile.rs"));
+        let text = &f.contents;
+        assert!(text.starts_with("// @generated by fhir-codegen from example.tiny.profile#0.0.1"));
+        assert!(!text.contains("crate::"), "{text}");
+        assert!(
+            !text.contains("#![") && !text.contains("//!"),
+            "include! takes no inner attributes"
+        );
+        for wanted in [
+            "mod tiny_thing {",
+            "use ::fhir_model::resources::Thing;",
+            "pub static TINY_THING: ProfileMeta",
+            "pub fn validate(&self) -> Vec<::fhir_model::validate::Issue>",
+            "pub static DEFINITIONS: &[&::fhir_model::profile::ProfileMeta] = &[&TINY_THING];",
+        ] {
+            assert!(text.contains(wanted), "{wanted} missing from\n{text}");
         }
     }
 
@@ -194,8 +213,8 @@ mod tests {
     fn a_profile_on_an_unknown_type_names_file_and_type() {
         let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
         let core = crate::load::load_package(&fixtures.join("tiny")).unwrap();
-        let mut extra = crate::load::load_extra_package(&fixtures.join("tiny-profile")).unwrap();
-        for loaded in extra.profiles.values_mut() {
+        let mut extra = crate::load::load_package(&fixtures.join("tiny-profile")).unwrap();
+        for loaded in extra.structures.values_mut() {
             loaded.value.type_name = "Thingy".into();
         }
         let err = crate::ir::profile::build_profile_package(&core, &extra)

@@ -2,13 +2,15 @@
 //! slices and validation against the profile. `Deref` gives the resource's own fields.
 
 use crate::emit::docs;
+use crate::emit::root::Root;
 use crate::emit::types::ident;
 use crate::ir::profile::{ExtensionSlice, ProfileDef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn profile_view(def: &ProfileDef) -> TokenStream {
+pub fn profile_view(def: &ProfileDef, root: Root) -> TokenStream {
     let c = &def.common;
+    let (krate, krate_doc) = (root.path(), root.doc());
     let name = ident(&c.rust_name);
     let base = ident(&c.base);
     let table = ident(&c.table);
@@ -22,18 +24,20 @@ pub fn profile_view(def: &ProfileDef) -> TokenStream {
     ));
     let doc = docs::attrs(&doc);
     let accessors = def.extension_slices.iter().filter_map(slice_accessors);
-    // The profile's own FHIRPath constraints need the engine.
-    let validate = if c.meta.constraints.is_empty() {
-        quote!(crate::profile::validate(&self.resource, &#table))
+    // The profile's own FHIRPath constraints need the engine: a feature of fhir-model, which a
+    // user's crate cannot test with `cfg`, so there they stay with `check_constraints`.
+    let validate = if c.meta.constraints.is_empty() || root == Root::User {
+        quote!(#krate::profile::validate(&self.resource, &#table))
     } else {
         quote! {
             #[allow(unused_mut)]
-            let mut issues = crate::profile::validate(&self.resource, &#table);
+            let mut issues = #krate::profile::validate(&self.resource, &#table);
             #[cfg(feature = "fhirpath")]
-            issues.extend(crate::profile::check_constraints(&self.resource, &#table));
+            issues.extend(#krate::profile::check_constraints(&self.resource, &#table));
             issues
         }
     };
+    let validate_doc = format!(" [`{krate_doc}::validate::validate_resource`] for the base rules.");
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq)]
@@ -57,8 +61,8 @@ pub fn profile_view(def: &ProfileDef) -> TokenStream {
 
             /// What the profile requires beyond the base type (cardinality, fixed and pattern
             /// values, required bindings, extension slices, its own constraints); combine with
-            /// [`crate::validate::validate_resource`] for the base rules.
-            pub fn validate(&self) -> Vec<crate::validate::Issue> {
+            #[doc = #validate_doc]
+            pub fn validate(&self) -> Vec<#krate::validate::Issue> {
                 #validate
             }
 

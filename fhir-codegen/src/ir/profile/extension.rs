@@ -1,11 +1,11 @@
 //! The shape of an extension definition: a simple value, or sub-extensions by URL.
 
 use super::{ExtensionShape, ExtensionValue, SubExtension};
-use crate::load::{ProfileDefinition, ProfileElement};
+use crate::load::{ElementDefinition, StructureDefinition};
 
 /// Simple when `Extension.value[x]` is allowed; complex otherwise, with one part per slice of
 /// `Extension.extension` that has a fixed `url`.
-pub fn shape(sd: &ProfileDefinition) -> ExtensionShape {
+pub fn shape(sd: &StructureDefinition) -> ExtensionShape {
     match value_at(sd, "Extension") {
         Some(value) => ExtensionShape::Simple(value),
         None => ExtensionShape::Complex(
@@ -18,10 +18,10 @@ pub fn shape(sd: &ProfileDefinition) -> ExtensionShape {
     }
 }
 
-fn sub_extension(sd: &ProfileDefinition, slice: &ProfileElement) -> Option<SubExtension> {
+fn sub_extension(sd: &StructureDefinition, slice: &ElementDefinition) -> Option<SubExtension> {
     let name = slice.slice_name.as_deref()?;
     let url = sd
-        .element(&format!("{}.url", slice.id()))?
+        .element_by_id(&format!("{}.url", slice.id()))?
         .fixed()?
         .as_str()?
         .to_owned();
@@ -37,8 +37,8 @@ fn sub_extension(sd: &ProfileDefinition, slice: &ProfileElement) -> Option<SubEx
 }
 
 /// The `value[x]` of the extension with element id `id`, unless it is prohibited (`0..0`).
-fn value_at(sd: &ProfileDefinition, id: &str) -> Option<ExtensionValue> {
-    let value = sd.element(&format!("{id}.value[x]"))?;
+fn value_at(sd: &StructureDefinition, id: &str) -> Option<ExtensionValue> {
+    let value = sd.element_by_id(&format!("{id}.value[x]"))?;
     if value.max.as_deref() == Some("0") || value.types.is_empty() {
         return None;
     }

@@ -7,7 +7,6 @@
 
 mod build;
 mod extension;
-mod naming;
 mod rules;
 
 pub use build::build_profile_package;
@@ -23,6 +22,8 @@ pub struct ProfilePackage {
     pub features: Vec<String>,
     pub profiles: Vec<ProfileDef>,
     pub extensions: Vec<ExtensionDef>,
+    /// Enums for the package's own enumerable ValueSets (emitted for a user's crate).
+    pub codes: Vec<crate::ir::CodeEnum>,
 }
 
 /// What profiles and extension definitions share: names, docs and the metadata table.

@@ -4,24 +4,24 @@
 
 use super::{ElementRow, MetaTable, RuleCheck, RuleRow, SliceRow};
 use crate::error::{Error, Result};
-use crate::ir::bindings::value_set_codes;
+use crate::ir::bindings::{value_set_codes, Terminology};
 use crate::ir::invariants::from_constraints;
 use crate::ir::Invariant;
-use crate::load::{
-    ElementDefinition, Package, ProfileDefinition, ProfileElement, StructureDefinition,
-};
+use crate::load::{BindingStrength, ElementDefinition, Package, StructureDefinition};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 pub struct Context<'a> {
     pub core: &'a Package,
+    /// The package's own ValueSets in front of core's, for required bindings.
+    pub terms: Terminology<'a>,
     /// Extension URL -> the table name of its definition in this package.
     pub extension_tables: &'a BTreeMap<String, String>,
     pub file: &'a Path,
 }
 
-pub fn meta_table(cx: &Context, sd: &ProfileDefinition) -> Result<MetaTable> {
+pub fn meta_table(cx: &Context, sd: &StructureDefinition) -> Result<MetaTable> {
     let mut table = MetaTable::default();
     for e in sd.elements() {
         table.elements.push(ElementRow {
@@ -61,7 +61,7 @@ pub fn meta_table(cx: &Context, sd: &ProfileDefinition) -> Result<MetaTable> {
 /// The constraints the definition adds to its base type's. Those on a slice are checked
 /// where the sliced element carries the same one (US Core's vs-3 on each component slice);
 /// any other is left out with a warning, since items are not sorted into slices at runtime.
-fn own_constraints(cx: &Context, sd: &ProfileDefinition) -> Result<Vec<(String, Invariant)>> {
+fn own_constraints(cx: &Context, sd: &StructureDefinition) -> Result<Vec<(String, Invariant)>> {
     let mut own = Vec::new();
     for e in sd.elements() {
         let base_keys: Vec<&str> = base_element(cx.core, sd, &e.path)
@@ -73,7 +73,7 @@ fn own_constraints(cx: &Context, sd: &ProfileDefinition) -> Result<Vec<(String, 
                 continue;
             }
             if e.id().contains(':') {
-                let covered = sd.element(&e.path).is_some_and(|unsliced| {
+                let covered = sd.element_by_id(&e.path).is_some_and(|unsliced| {
                     unsliced.constraint.iter().any(|u| u.key == invariant.key)
                 });
                 if !covered {
@@ -93,7 +93,7 @@ fn own_constraints(cx: &Context, sd: &ProfileDefinition) -> Result<Vec<(String, 
 }
 
 impl Context<'_> {
-    fn error(&self, e: &ProfileElement, message: impl Into<String>) -> Error {
+    fn error(&self, e: &ElementDefinition, message: impl Into<String>) -> Error {
         Error::definition(self.file, e.id(), message)
     }
 }
@@ -106,9 +106,9 @@ fn is_within(id: &str, slice: &str) -> bool {
 
 /// The slices of a sliced element: `Patient.extension:race` for `Patient.extension`.
 fn slices_of<'a>(
-    sd: &'a ProfileDefinition,
-    sliced: &'a ProfileElement,
-) -> impl Iterator<Item = &'a ProfileElement> + 'a {
+    sd: &'a StructureDefinition,
+    sliced: &'a ElementDefinition,
+) -> impl Iterator<Item = &'a ElementDefinition> + 'a {
     sd.elements().iter().filter(move |s| {
         s.slice_name
             .as_ref()
@@ -119,9 +119,9 @@ fn slices_of<'a>(
 /// The JSON each discriminator path must hold in an item of the slice; `None` when a
 /// discriminator cannot be resolved to a value (then the slice is not checked).
 fn discriminators(
-    sd: &ProfileDefinition,
-    sliced: &ProfileElement,
-    slice: &ProfileElement,
+    sd: &StructureDefinition,
+    sliced: &ElementDefinition,
+    slice: &ElementDefinition,
 ) -> Option<Vec<(String, String)>> {
     let slicing = sliced.slicing.as_ref()?;
     if slicing.discriminator.is_empty() {
@@ -135,7 +135,7 @@ fn discriminators(
         let at = if d.path == "$this" {
             Some(slice)
         } else {
-            sd.element(&format!("{}.{}", slice.id(), d.path))
+            sd.element_by_id(&format!("{}.{}", slice.id(), d.path))
         };
         let value = at.and_then(|e| e.fixed().or_else(|| e.pattern()));
         let json = match value {
@@ -152,11 +152,11 @@ fn discriminators(
     Some(found)
 }
 
-fn checks(cx: &Context, sd: &ProfileDefinition, e: &ProfileElement) -> Result<Vec<RuleCheck>> {
+fn checks(cx: &Context, sd: &StructureDefinition, e: &ElementDefinition) -> Result<Vec<RuleCheck>> {
     let mut checks = Vec::new();
     let base = base_element(cx.core, sd, &e.path);
     let max = e.max().map_err(|m| cx.error(e, m))?;
-    let base_card = base.map(|b| (b.min, b.max.as_deref().and_then(|m| m.parse().ok())));
+    let base_card = base.map(|b| (b.min, b.max().ok().flatten()));
     if e.slice_name.is_some() || base_card != Some((e.min, max)) {
         checks.push(RuleCheck::Cardinality { min: e.min, max });
     }
@@ -166,15 +166,19 @@ fn checks(cx: &Context, sd: &ProfileDefinition, e: &ProfileElement) -> Result<Ve
     if let Some(v) = e.pattern() {
         checks.push(RuleCheck::Pattern(canonical(v)));
     }
-    if let Some(binding) = e.binding.as_ref().filter(|b| b.strength == "required") {
+    if let Some(binding) = e
+        .binding
+        .as_ref()
+        .filter(|b| b.strength == BindingStrength::Required)
+    {
         let url = binding.value_set.as_deref().map(without_version);
         let base_url = base
             .and_then(|b| b.binding.as_ref())
-            .filter(|b| b.strength == "required")
+            .filter(|b| b.strength == BindingStrength::Required)
             .and_then(|b| b.value_set.as_deref())
             .map(without_version);
         if let Some(url) = url.filter(|u| Some(*u) != base_url) {
-            if let Some(codes) = value_set_codes(cx.core, url) {
+            if let Some(codes) = value_set_codes(cx.terms, url) {
                 checks.push(RuleCheck::Binding {
                     value_set: url.to_owned(),
                     codes,
@@ -212,7 +216,7 @@ fn without_version(url: &str) -> &str {
 /// `Observation.component.value[x].code` is `Quantity.code` when the profile makes it a Quantity).
 fn base_element<'a>(
     core: &'a Package,
-    sd: &ProfileDefinition,
+    sd: &StructureDefinition,
     path: &str,
 ) -> Option<&'a ElementDefinition> {
     let root = path.split('.').next()?;
