@@ -725,6 +725,11 @@ fn text_operand(v: Value) -> Res<TokenStream> {
 /// Whether the runtime accepts a literal pattern, built as `fhirpath::compiled_regex` builds
 /// it; a pattern it refuses is left to the engine, which reports it.
 fn check_pattern(pattern: &str) -> Res<()> {
+    // The runtime's `MAX_PATTERN`: a longer pattern is an error there, so it stays one.
+    const MAX_PATTERN: usize = 10_000;
+    if pattern.len() > MAX_PATTERN {
+        return Err("pattern longer than the runtime accepts".into());
+    }
     regex::RegexBuilder::new(pattern)
         .dot_matches_new_line(true)
         .size_limit(1 << 20)
