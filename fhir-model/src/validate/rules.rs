@@ -131,7 +131,7 @@ where
 pub fn to_integer<'x, T: PrimitiveItem + ?Sized + 'x>(
     items: impl Iterator<Item = &'x T>,
 ) -> Option<i64> {
-    let text = single(items).ok()??.text()?;
+    let text = single_text(items)?;
     let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -222,7 +222,7 @@ pub fn text_in<'x, T: PrimitiveItem + ?Sized + 'x>(
     items: impl Iterator<Item = &'x T>,
     list: &[&str],
 ) -> Option<bool> {
-    let text = single(items).ok()??.text()?;
+    let text = single_text(items)?;
     Some(list.contains(&text))
 }
 
@@ -231,8 +231,7 @@ pub fn starts_with<'x, T: PrimitiveItem + ?Sized + 'x>(
     items: impl Iterator<Item = &'x T>,
     prefix: &str,
 ) -> Option<bool> {
-    let text = single(items).ok()??.text()?;
-    Some(text.starts_with(prefix))
+    starts_with_computed(items, Some(prefix))
 }
 
 /// `startsWith()` with a computed prefix (`%resource.snapshot.element.first().path & '.'`):
@@ -241,7 +240,7 @@ pub fn starts_with_computed<'x, T: PrimitiveItem + ?Sized + 'x>(
     items: impl Iterator<Item = &'x T>,
     prefix: Option<&str>,
 ) -> Option<bool> {
-    let text = single(items).ok()??.text()?;
+    let text = single_text(items)?;
     Some(text.starts_with(prefix?))
 }
 
@@ -265,7 +264,7 @@ pub fn replace_matches<'x, T: PrimitiveItem + ?Sized + 'x>(
     pattern: &str,
     with: &str,
 ) -> Option<String> {
-    let text = single(items).ok()??.text()?;
+    let text = single_text(items)?;
     if pattern.is_empty() {
         return Some(text.to_owned());
     }
@@ -281,7 +280,7 @@ pub fn matches<'x, T: PrimitiveItem + ?Sized + 'x>(
     items: impl Iterator<Item = &'x T>,
     pattern: &str,
 ) -> Option<bool> {
-    let text = single(items).ok()??.text()?;
+    let text = single_text(items)?;
     let re = crate::fhirpath::compiled_regex(pattern, false).ok()?;
     Some(re.is_match(text))
 }
@@ -291,7 +290,7 @@ pub fn contains_text<'x, T: PrimitiveItem + ?Sized + 'x>(
     items: impl Iterator<Item = &'x T>,
     part: &str,
 ) -> Option<bool> {
-    let text = single(items).ok()??.text()?;
+    let text = single_text(items)?;
     Some(text.contains(part))
 }
 
