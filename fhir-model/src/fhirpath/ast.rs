@@ -1,5 +1,6 @@
 //! The syntax tree of a parsed expression.
 
+use super::functions::Builtin;
 use super::value::Value;
 
 /// Binary operators, by precedence group (see `parser.rs`).
@@ -50,6 +51,8 @@ pub enum Node {
     Call {
         target: Option<Box<Ast>>,
         name: String,
+        /// The engine's function of that name; `None` for a host function.
+        builtin: Option<Builtin>,
         args: Vec<Ast>,
     },
     /// `expr[index]`.

@@ -105,7 +105,12 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 }
                 self.unknown_element(out, unknown)?
             }
-            Node::Call { target, name, args } => {
+            Node::Call {
+                target,
+                name,
+                builtin,
+                args,
+            } => {
                 let focus = match target {
                     Some(t) => self.eval(t, input, scope)?,
                     None => match &scope.this {
@@ -117,6 +122,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                     self,
                     target.is_some(),
                     name,
+                    *builtin,
                     focus,
                     args,
                     input,
@@ -209,7 +215,8 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         let before = out.len();
         item.children(name, out);
         self.tick((out.len() - before) as u64 + 1, pos)?;
-        if out.len() == before {
+        // Leniently an unknown name is not an error: no need to tell it from a missing value.
+        if out.len() == before && !self.ctx.lenient {
             if let Item::Node(n) = item {
                 let names = n.elements();
                 let known = names.is_empty()

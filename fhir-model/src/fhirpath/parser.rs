@@ -5,6 +5,7 @@
 use super::ast::{Ast, BinOp, Node, TypeSpec};
 use super::decimal::Dec;
 use super::error::ParseError;
+use super::functions::Builtin;
 use super::lexer::{tokenize, Tok, Token};
 use super::temporal::{Kind, Temporal};
 use super::value::{calendar_ucum, Quantity, Value};
@@ -234,6 +235,7 @@ impl Parser {
                         Ast::new(
                             Node::Call {
                                 target: Some(Box::new(ast)),
+                                builtin: Builtin::from_name(&name),
                                 name,
                                 args,
                             },
@@ -311,6 +313,7 @@ impl Parser {
                     let args = self.arguments()?;
                     Node::Call {
                         target: None,
+                        builtin: Builtin::from_name(&name),
                         name,
                         args,
                     }

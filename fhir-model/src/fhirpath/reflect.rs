@@ -51,7 +51,12 @@ impl<'r> dyn Reflect + 'r {
     /// Compiled once for all types, so the generated impls only map indices to fields.
     pub fn child<'a>(&'a self, name: &str, out: &mut Nodes<'a>) {
         let elements = self.elements();
-        if let Some(i) = elements.iter().position(|(n, _)| *n == name) {
+        // The first byte settles most comparisons without a call to `memcmp`.
+        let first = name.as_bytes().first();
+        if let Some(i) = elements
+            .iter()
+            .position(|(n, _)| n.as_bytes().first() == first && *n == name)
+        {
             return self.child_at(i, out);
         }
         for (i, &(base, card)) in elements.iter().enumerate() {

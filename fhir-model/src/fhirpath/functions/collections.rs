@@ -1,6 +1,7 @@
 //! Existence, filtering and projection, subsetting, combining, aggregates, sorting, tree
 //! navigation, `iif` and `not`.
 
+use super::builtin::{Builtin, Builtin as F};
 use super::{boolean, value, Call};
 use crate::fhirpath::eval::Result;
 use crate::fhirpath::ops;
@@ -62,15 +63,15 @@ fn booleans(call: &Call<'_, '_, '_>) -> Result<Vec<bool>> {
         .collect()
 }
 
-pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
+pub fn call<'a>(call: &Call<'_, '_, 'a>, f: Builtin) -> Result<Option<Collection<'a>>> {
     let focus = &call.focus;
     let pos = call.pos;
-    Ok(Some(match call.name {
-        "empty" => {
+    Ok(Some(match f {
+        F::Empty => {
             call.arity(0, 0)?;
             boolean(focus.is_empty())
         }
-        "exists" => {
+        F::Exists => {
             call.arity(0, 1)?;
             if call.args.is_empty() {
                 boolean(!focus.is_empty())
@@ -86,7 +87,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
                 boolean(found)
             }
         }
-        "all" => {
+        F::All => {
             call.arity(1, 1)?;
             let mut all = true;
             for (i, item) in focus.iter().enumerate() {
@@ -98,34 +99,34 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
             }
             boolean(all)
         }
-        "allTrue" => boolean(booleans(call)?.iter().all(|b| *b)),
-        "anyTrue" => boolean(booleans(call)?.iter().any(|b| *b)),
-        "allFalse" => boolean(booleans(call)?.iter().all(|b| !*b)),
-        "anyFalse" => boolean(booleans(call)?.iter().any(|b| !*b)),
-        "subsetOf" | "supersetOf" => {
+        F::AllTrue => boolean(booleans(call)?.iter().all(|b| *b)),
+        F::AnyTrue => boolean(booleans(call)?.iter().any(|b| *b)),
+        F::AllFalse => boolean(booleans(call)?.iter().all(|b| !*b)),
+        F::AnyFalse => boolean(booleans(call)?.iter().any(|b| !*b)),
+        F::SubsetOf | F::SupersetOf => {
             call.arity(1, 1)?;
             let other = call.arg(0)?;
             call.tick(focus.len() * other.len())?;
-            let (small, big) = if call.name == "subsetOf" {
+            let (small, big) = if f == F::SubsetOf {
                 (focus, &other)
             } else {
                 (&other, focus)
             };
             boolean(small.iter().all(|i| contains(big, i)))
         }
-        "count" => {
+        F::Count => {
             call.arity(0, 0)?;
             value(Value::Integer(focus.len() as i64))
         }
-        "distinct" => {
+        F::Distinct => {
             call.arity(0, 0)?;
             distinct(call, focus.clone())?
         }
-        "isDistinct" => {
+        F::IsDistinct => {
             call.arity(0, 0)?;
             boolean(distinct(call, focus.clone())?.len() == focus.len())
         }
-        "where" => {
+        F::Where => {
             call.arity(1, 1)?;
             let mut out = Vec::new();
             for (i, item) in focus.iter().enumerate() {
@@ -136,7 +137,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
             }
             out
         }
-        "select" => {
+        F::Select => {
             call.arity(1, 1)?;
             let mut out = Vec::new();
             for (i, item) in focus.iter().enumerate() {
@@ -145,7 +146,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
             }
             out
         }
-        "repeat" => {
+        F::Repeat => {
             call.arity(1, 1)?;
             let mut out: Collection<'a> = Vec::new();
             let mut queue = focus.clone();
@@ -165,26 +166,26 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
             }
             out
         }
-        "single" => {
+        F::Single => {
             call.arity(0, 0)?;
             match focus.len() {
                 0 | 1 => focus.clone(),
                 n => return Err(call.error(format!("focus has {n} items"))),
             }
         }
-        "first" => focus.first().cloned().into_iter().collect(),
-        "last" => focus.last().cloned().into_iter().collect(),
-        "tail" => focus.iter().skip(1).cloned().collect(),
-        "skip" | "take" => {
+        F::First => focus.first().cloned().into_iter().collect(),
+        F::Last => focus.last().cloned().into_iter().collect(),
+        F::Tail => focus.iter().skip(1).cloned().collect(),
+        F::Skip | F::Take => {
             call.arity(1, 1)?;
             let n = call.arg_integer(0)?.unwrap_or(0).max(0) as usize;
-            if call.name == "skip" {
+            if f == F::Skip {
                 focus.iter().skip(n).cloned().collect()
             } else {
                 focus.iter().take(n).cloned().collect()
             }
         }
-        "intersect" => {
+        F::Intersect => {
             call.arity(1, 1)?;
             let other = call.arg(0)?;
             call.tick(focus.len() * other.len())?;
@@ -195,7 +196,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
                 .collect();
             distinct(call, kept)?
         }
-        "exclude" => {
+        F::Exclude => {
             call.arity(1, 1)?;
             let other = call.arg(0)?;
             call.tick(focus.len() * other.len())?;
@@ -205,19 +206,19 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
                 .cloned()
                 .collect()
         }
-        "union" => {
+        F::Union => {
             call.arity(1, 1)?;
             let mut all = focus.clone();
             all.extend(call.arg(0)?);
             distinct(call, all)?
         }
-        "combine" => {
+        F::Combine => {
             call.arity(1, 1)?;
             let mut all = focus.clone();
             all.extend(call.arg(0)?);
             all
         }
-        "aggregate" => {
+        F::Aggregate => {
             call.arity(1, 2)?;
             let mut total = if call.args.len() == 2 {
                 call.arg(1)?
@@ -229,8 +230,8 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
             }
             total
         }
-        "sort" => sort(call)?,
-        "children" => {
+        F::Sort => sort(call)?,
+        F::Children => {
             call.arity(0, 0)?;
             let mut out = Vec::new();
             for item in focus {
@@ -239,7 +240,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
             }
             out
         }
-        "descendants" => {
+        F::Descendants => {
             call.arity(0, 0)?;
             let mut out = Vec::new();
             let mut level: Collection<'a> = focus.clone();
@@ -257,7 +258,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
             }
             out
         }
-        "iif" => {
+        F::Iif => {
             call.arity(2, 3)?;
             if focus.len() > 1 {
                 return Err(call.error("needs a single item as its focus"));
@@ -284,7 +285,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
                 Vec::new()
             }
         }
-        "not" => {
+        F::Not => {
             call.arity(0, 0)?;
             match call.ev.boolean(focus, pos)? {
                 Some(b) => boolean(!b),

@@ -1,6 +1,7 @@
 //! Conversion functions (`toX`, `convertsToX`) and the precision functions `precision`,
 //! `lowBoundary`, `highBoundary`, `comparable`.
 
+use super::builtin::Builtin;
 use super::{boolean, opt, Call};
 use crate::fhirpath::decimal::{Dec, MAX_SCALE};
 use crate::fhirpath::eval::Result;
@@ -151,8 +152,8 @@ fn decimal_boundary(d: Dec, digits: i64, high: bool) -> Option<Dec> {
     })
 }
 
-pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
-    let name = call.name;
+pub fn call<'a>(call: &Call<'_, '_, 'a>, f: Builtin) -> Result<Option<Collection<'a>>> {
+    let name = f.name();
     let (base, check) = match name.strip_prefix("convertsTo") {
         Some(rest) => (rest, true),
         None => match name.strip_prefix("to") {

@@ -2,6 +2,7 @@
 //! additions: `extension`, `hasValue`, `getValue`, `resolve`, `htmlChecks`, `memberOf`,
 //! `conformsTo`.
 
+use super::builtin::{Builtin, Builtin as F};
 use super::{boolean, opt, value, Call};
 use crate::fhirpath::eval::Result;
 use crate::fhirpath::reflect::Reflect;
@@ -9,19 +10,18 @@ use crate::fhirpath::temporal::{Kind, Precision, Temporal};
 use crate::fhirpath::types;
 use crate::fhirpath::value::{Collection, Item, Value};
 
-pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
+pub fn call<'a>(call: &Call<'_, '_, 'a>, f: Builtin) -> Result<Option<Collection<'a>>> {
     let focus = &call.focus;
-    Ok(Some(match call.name {
-        "is" | "as" if !(call.name == "as" && call.ev.ctx.lenient) => {
+    Ok(Some(match f {
+        F::Is | F::As if !(f == F::As && call.ev.ctx.lenient) => {
             call.arity(1, 1)?;
             let ty = type_arg(call)?;
-            call.ev
-                .type_op(call.name == "is", focus.clone(), &ty, call.pos)?
+            call.ev.type_op(f == F::Is, focus.clone(), &ty, call.pos)?
         }
         // Lenient: `as()` filters the focus item by item, as the HL7 validator does and the
         // core definitions rely on (dom-3: `%resource.descendants().as(uri)`); strictly (the
         // suite's testFHIRPathAsFunction21) several items are an error.
-        "as" => {
+        F::As => {
             call.arity(1, 1)?;
             let ty = type_arg(call)?;
             types::check_known(&ty).map_err(|m| call.error(m))?;
@@ -31,7 +31,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
                 .cloned()
                 .collect()
         }
-        "ofType" => {
+        F::OfType => {
             call.arity(1, 1)?;
             let ty = type_arg(call)?;
             types::check_known(&ty).map_err(|m| call.error(m))?;
@@ -41,14 +41,14 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
                 .cloned()
                 .collect()
         }
-        "type" => {
+        F::Type => {
             call.arity(0, 0)?;
             focus
                 .iter()
                 .map(|i| Item::Value(types::type_of(i)))
                 .collect()
         }
-        "trace" => {
+        F::Trace => {
             call.arity(1, 2)?;
             let name = call.arg_string(0)?.unwrap_or_default();
             if let Some(sink) = &call.ev.ctx.trace {
@@ -64,16 +64,16 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
             }
             focus.clone()
         }
-        "now" | "today" | "timeOfDay" => {
+        F::Now | F::Today | F::TimeOfDay => {
             call.arity(0, 0)?;
             let mut t = now();
-            match call.name {
-                "today" => {
+            match f {
+                F::Today => {
                     t.kind = Kind::Date;
                     t.precision = Precision::Day;
                     t.offset = None;
                 }
-                "timeOfDay" => {
+                F::TimeOfDay => {
                     t.kind = Kind::Time;
                     t.offset = None;
                 }
@@ -81,7 +81,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
             }
             value(Value::Temporal(t))
         }
-        "extension" => {
+        F::Extension => {
             call.arity(1, 1)?;
             let Some(url) = call.arg_string(0)? else {
                 return Ok(Some(Vec::new()));
@@ -100,20 +100,20 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
             }
             out
         }
-        "hasValue" => {
+        F::HasValue => {
             call.arity(0, 0)?;
             boolean(
                 focus.len() == 1 && matches!(&focus[0], Item::Node(n) if n.primitive().is_some()),
             )
         }
-        "getValue" => {
+        F::GetValue => {
             call.arity(0, 0)?;
             match focus.as_slice() {
                 [Item::Node(n)] if n.primitive().is_some() => focus.clone(),
                 _ => Vec::new(),
             }
         }
-        "resolve" => {
+        F::Resolve => {
             call.arity(0, 0)?;
             let mut out = Vec::new();
             for item in focus {
@@ -123,14 +123,14 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
             }
             out
         }
-        "htmlChecks" => {
+        F::HtmlChecks => {
             call.arity(0, 0)?;
             match focus.first().and_then(|i| i.str()) {
                 Some(html) => boolean(crate::validate::rules::html_ok(html)),
                 None => Vec::new(),
             }
         }
-        "memberOf" => {
+        F::MemberOf => {
             call.arity(1, 1)?;
             let Some(url) = call.arg_string(0)? else {
                 return Ok(Some(Vec::new()));
@@ -154,7 +154,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
             }
             opt(result.map(Value::Boolean))
         }
-        "conformsTo" => {
+        F::ConformsTo => {
             call.arity(1, 1)?;
             let Some(url) = call.arg_string(0)? else {
                 return Ok(Some(Vec::new()));

@@ -1,6 +1,7 @@
 //! Math functions. Exact where the result is exact (`abs`, `ceiling`, `floor`, `round`,
 //! `truncate`, integer `power`); through f64 for `exp`, `ln`, `log`, `sqrt`, real `power`.
 
+use super::builtin::{Builtin, Builtin as F};
 use super::{opt, Call};
 use crate::fhirpath::decimal::Dec;
 use crate::fhirpath::eval::Result;
@@ -18,18 +19,18 @@ fn float(v: f64) -> Option<Value> {
     Dec::from_f64(v).map(Value::Decimal)
 }
 
-pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
-    let arity = match call.name {
-        "abs" | "ceiling" | "exp" | "floor" | "ln" | "sqrt" | "truncate" => (0, 0),
-        "log" | "power" => (1, 1),
-        "round" => (0, 1),
+pub fn call<'a>(call: &Call<'_, '_, 'a>, f: Builtin) -> Result<Option<Collection<'a>>> {
+    let arity = match f {
+        F::Abs | F::Ceiling | F::Exp | F::Floor | F::Ln | F::Sqrt | F::Truncate => (0, 0),
+        F::Log | F::Power => (1, 1),
+        F::Round => (0, 1),
         _ => return Ok(None),
     };
     call.arity(arity.0, arity.1)?;
     let Some(v) = call.focus_value()? else {
         return Ok(Some(Vec::new()));
     };
-    if let (Value::Quantity(q), "abs") = (&v, call.name) {
+    if let (Value::Quantity(q), F::Abs) = (&v, f) {
         let mut q = q.clone();
         q.value = q.value.abs();
         return Ok(Some(opt(Some(Value::Quantity(q)))));
@@ -37,15 +38,15 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
     let is_int = matches!(v, Value::Integer(_));
     let d = number(call, v.clone())?;
     let to_int = |d: Dec| d.to_i64().map(Value::Integer);
-    let out = match call.name {
-        "abs" => match v {
+    let out = match f {
+        F::Abs => match v {
             Value::Integer(i) => i.checked_abs().map(Value::Integer),
             _ => Some(Value::Decimal(d.abs())),
         },
-        "ceiling" => to_int(d.ceil_to(0)),
-        "floor" => to_int(d.floor_to(0)),
-        "truncate" => to_int(d.rescale_trunc(0)),
-        "round" => {
+        F::Ceiling => to_int(d.ceil_to(0)),
+        F::Floor => to_int(d.floor_to(0)),
+        F::Truncate => to_int(d.rescale_trunc(0)),
+        F::Round => {
             let digits = if call.args.is_empty() {
                 0
             } else {
@@ -56,8 +57,8 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
             }
             Some(Value::Decimal(d.round(digits.min(28) as u32)))
         }
-        "exp" => float(d.to_f64().exp()),
-        "ln" => {
+        F::Exp => float(d.to_f64().exp()),
+        F::Ln => {
             let f = d.to_f64();
             if f <= 0.0 {
                 None
@@ -65,7 +66,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
                 float(f.ln())
             }
         }
-        "sqrt" => {
+        F::Sqrt => {
             let f = d.to_f64();
             if f < 0.0 {
                 None
@@ -73,7 +74,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
                 float(f.sqrt())
             }
         }
-        "log" => {
+        F::Log => {
             let Some(base) = call.arg_value(0)? else {
                 return Ok(Some(Vec::new()));
             };
@@ -85,7 +86,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
                 float(f.ln() / base.ln())
             }
         }
-        "power" => {
+        F::Power => {
             let Some(exponent) = call.arg_value(0)? else {
                 return Ok(Some(Vec::new()));
             };

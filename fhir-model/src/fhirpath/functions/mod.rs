@@ -1,12 +1,14 @@
 //! Function calls: argument handling shared by all functions, and the dispatch by name to
 //! the groups of the specification (one file per group).
 
+mod builtin;
 mod collections;
 mod convert;
 mod fhir;
 mod math;
 mod strings;
 
+pub use builtin::Builtin;
 pub(crate) use collections::distinct_items;
 pub(crate) use strings::compiled_regex;
 
@@ -149,11 +151,14 @@ pub fn boolean<'a>(b: bool) -> Collection<'a> {
     value(Value::Boolean(b))
 }
 
+/// Evaluates a call: `builtin` is the engine's function of that name (found while
+/// parsing); without one, the host's functions are asked.
 #[allow(clippy::too_many_arguments)]
 pub fn call<'a>(
     ev: &Evaluator<'_, 'a>,
     has_target: bool,
     name: &str,
+    builtin: Option<Builtin>,
     focus: Collection<'a>,
     args: &[Ast],
     input: &Collection<'a>,
@@ -170,20 +175,23 @@ pub fn call<'a>(
         pos,
         has_target,
     };
-    if let Some(result) = collections::call(&call)? {
-        return Ok(result);
-    }
-    if let Some(result) = strings::call(&call)? {
-        return Ok(result);
-    }
-    if let Some(result) = math::call(&call)? {
-        return Ok(result);
-    }
-    if let Some(result) = convert::call(&call)? {
-        return Ok(result);
-    }
-    if let Some(result) = fhir::call(&call)? {
-        return Ok(result);
+    if let Some(f) = builtin {
+        // Each group returns `None` for the functions of the others.
+        if let Some(result) = collections::call(&call, f)? {
+            return Ok(result);
+        }
+        if let Some(result) = strings::call(&call, f)? {
+            return Ok(result);
+        }
+        if let Some(result) = math::call(&call, f)? {
+            return Ok(result);
+        }
+        if let Some(result) = convert::call(&call, f)? {
+            return Ok(result);
+        }
+        if let Some(result) = fhir::call(&call, f)? {
+            return Ok(result);
+        }
     }
     if let Some(host) = ev.ctx.functions {
         if let Some(result) = host.call(&super::context::UserCall { inner: &call }) {

@@ -1,6 +1,7 @@
 //! String functions (FHIRPath 5.6, plus 2.1's `trim`, `split`, `join`, `encode`, `decode`,
 //! `escape`, `unescape`, `matchesFull`). Positions count characters, not bytes.
 
+use super::builtin::{Builtin, Builtin as F};
 use super::{boolean, opt, value, Call};
 use crate::fhirpath::eval::Result;
 use crate::fhirpath::value::{Collection, Value};
@@ -65,18 +66,27 @@ fn text<'a>(s: String) -> Collection<'a> {
     value(Value::String(s))
 }
 
-pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
-    let arity = match call.name {
-        "upper" | "lower" | "length" | "toChars" | "trim" => (0, 0),
-        "indexOf" | "startsWith" | "endsWith" | "contains" | "matches" | "matchesFull"
-        | "encode" | "decode" | "escape" | "unescape" | "split" => (1, 1),
-        "substring" => (1, 2),
-        "replace" | "replaceMatches" => (2, 2),
-        "join" => (0, 1),
+pub fn call<'a>(call: &Call<'_, '_, 'a>, f: Builtin) -> Result<Option<Collection<'a>>> {
+    let arity = match f {
+        F::Upper | F::Lower | F::Length | F::ToChars | F::Trim => (0, 0),
+        F::IndexOf
+        | F::StartsWith
+        | F::EndsWith
+        | F::Contains
+        | F::Matches
+        | F::MatchesFull
+        | F::Encode
+        | F::Decode
+        | F::Escape
+        | F::Unescape
+        | F::Split => (1, 1),
+        F::Substring => (1, 2),
+        F::Replace | F::ReplaceMatches => (2, 2),
+        F::Join => (0, 1),
         _ => return Ok(None),
     };
     call.arity(arity.0, arity.1)?;
-    if call.name == "join" {
+    if f == F::Join {
         let separator = if call.args.is_empty() {
             String::new()
         } else {
@@ -93,23 +103,23 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
         return Ok(Some(Vec::new()));
     };
     let chars = || s.chars().count() as i64;
-    Ok(Some(match call.name {
-        "upper" => text(s.to_uppercase()),
-        "lower" => text(s.to_lowercase()),
-        "length" => value(Value::Integer(chars())),
-        "trim" => text(s.trim().to_owned()),
-        "toChars" => s
+    Ok(Some(match f {
+        F::Upper => text(s.to_uppercase()),
+        F::Lower => text(s.to_lowercase()),
+        F::Length => value(Value::Integer(chars())),
+        F::Trim => text(s.trim().to_owned()),
+        F::ToChars => s
             .chars()
             .map(|c| crate::fhirpath::value::Item::Value(Value::String(c.to_string())))
             .collect(),
-        "indexOf" => match call.arg_string(0)? {
+        F::IndexOf => match call.arg_string(0)? {
             None => Vec::new(),
             Some(sub) => value(Value::Integer(match s.find(&sub) {
                 Some(byte) => s[..byte].chars().count() as i64,
                 None => -1,
             })),
         },
-        "substring" => {
+        F::Substring => {
             let Some(start) = call.arg_integer(0)? else {
                 return Ok(Some(Vec::new()));
             };
@@ -128,16 +138,16 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
                 })
             }
         }
-        "startsWith" => opt(call
+        F::StartsWith => opt(call
             .arg_string(0)?
             .map(|p| Value::Boolean(s.starts_with(&p)))),
-        "endsWith" => opt(call.arg_string(0)?.map(|p| Value::Boolean(s.ends_with(&p)))),
-        "contains" => opt(call.arg_string(0)?.map(|p| Value::Boolean(s.contains(&p)))),
-        "matches" | "matchesFull" => match call.arg_string(0)? {
+        F::EndsWith => opt(call.arg_string(0)?.map(|p| Value::Boolean(s.ends_with(&p)))),
+        F::Contains => opt(call.arg_string(0)?.map(|p| Value::Boolean(s.contains(&p)))),
+        F::Matches | F::MatchesFull => match call.arg_string(0)? {
             None => Vec::new(),
-            Some(p) => boolean(regex(call, &p, call.name == "matchesFull")?.is_match(&s)),
+            Some(p) => boolean(regex(call, &p, f == F::MatchesFull)?.is_match(&s)),
         },
-        "replace" => {
+        F::Replace => {
             let (Some(from), Some(to)) = (call.arg_string(0)?, call.arg_string(1)?) else {
                 return Ok(Some(Vec::new()));
             };
@@ -157,7 +167,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
             }
             text(out)
         }
-        "replaceMatches" => {
+        F::ReplaceMatches => {
             let (Some(p), Some(to)) = (call.arg_string(0)?, call.arg_string(1)?) else {
                 return Ok(Some(Vec::new()));
             };
@@ -171,7 +181,7 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
                 )
             }
         }
-        "split" => match call.arg_string(0)? {
+        F::Split => match call.arg_string(0)? {
             None => Vec::new(),
             Some(sep) if sep.is_empty() => text(s),
             Some(sep) => s
@@ -179,22 +189,22 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>) -> Result<Option<Collection<'a>>> {
                 .map(|p| crate::fhirpath::value::Item::Value(Value::String(p.to_owned())))
                 .collect(),
         },
-        "encode" | "decode" | "escape" | "unescape" => {
+        F::Encode | F::Decode | F::Escape | F::Unescape => {
             let Some(format) = call.arg_string(0)? else {
                 return Ok(Some(Vec::new()));
             };
-            let out = match (call.name, format.as_str()) {
-                ("encode", "base64") => Some(base64_encode(s.as_bytes(), false)),
-                ("encode", "urlbase64") => Some(base64_encode(s.as_bytes(), true)),
-                ("encode", "hex") => Some(s.bytes().map(|b| format!("{b:02x}")).collect()),
-                ("decode", "base64" | "urlbase64") => {
+            let out = match (f, format.as_str()) {
+                (F::Encode, "base64") => Some(base64_encode(s.as_bytes(), false)),
+                (F::Encode, "urlbase64") => Some(base64_encode(s.as_bytes(), true)),
+                (F::Encode, "hex") => Some(s.bytes().map(|b| format!("{b:02x}")).collect()),
+                (F::Decode, "base64" | "urlbase64") => {
                     base64_decode(&s).and_then(|b| String::from_utf8(b).ok())
                 }
-                ("decode", "hex") => hex_decode(&s).and_then(|b| String::from_utf8(b).ok()),
-                ("escape", "html") => Some(escape_html(&s)),
-                ("escape", "json") => Some(escape_json(&s)),
-                ("unescape", "html") => Some(unescape_html(&s)),
-                ("unescape", "json") => Some(unescape_json(&s)),
+                (F::Decode, "hex") => hex_decode(&s).and_then(|b| String::from_utf8(b).ok()),
+                (F::Escape, "html") => Some(escape_html(&s)),
+                (F::Escape, "json") => Some(escape_json(&s)),
+                (F::Unescape, "html") => Some(unescape_html(&s)),
+                (F::Unescape, "json") => Some(unescape_json(&s)),
                 _ => return Err(call.error(format!("unknown format '{format}'"))),
             };
             opt(out.map(Value::String))
