@@ -94,14 +94,17 @@ pub fn split_reference(reference: &str) -> Option<(Option<&str>, &str)> {
         return Some((None, rest));
     }
     let path = reference.split(['?', '#']).next().unwrap_or(reference);
-    let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
-    if let Some(h) = parts.iter().rposition(|p| *p == "_history") {
-        parts.truncate(h);
+    // From the end: the segments after a `_history` (the version) are left out, then the
+    // last two are type and id.
+    let mut segments = path.rsplit('/').filter(|p| !p.is_empty());
+    if path.split('/').any(|p| p == "_history") {
+        segments.by_ref().find(|p| *p == "_history");
     }
-    match parts.as_slice() {
-        [.., ty, id] if ty.starts_with(|c: char| c.is_ascii_uppercase()) => Some((Some(ty), id)),
-        [id] => Some((None, id)),
-        _ => None,
+    let id = segments.next()?;
+    match segments.next() {
+        None => Some((None, id)),
+        Some(ty) if ty.starts_with(|c: char| c.is_ascii_uppercase()) => Some((Some(ty), id)),
+        Some(_) => None,
     }
 }
 
@@ -120,5 +123,37 @@ fn text_child<'a>(node: &'a dyn Reflect, name: &str) -> Option<&'a str> {
             _ => None,
         },
         Item::Value(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_reference;
+
+    /// A reference, and its type and id (`None`: no key).
+    type Case = (&'static str, Option<(Option<&'static str>, &'static str)>);
+
+    #[test]
+    fn splits_literal_references() {
+        let cases: [Case; 12] = [
+            ("Patient/p1", Some((Some("Patient"), "p1"))),
+            (
+                "http://server/fhir/Patient/p1/_history/2",
+                Some((Some("Patient"), "p1")),
+            ),
+            ("Patient/p1/_history", Some((Some("Patient"), "p1"))),
+            ("Patient/p1?_format=json", Some((Some("Patient"), "p1"))),
+            ("/Patient//p1/", Some((Some("Patient"), "p1"))),
+            ("urn:uuid:1234", Some((None, "1234"))),
+            ("urn:oid:1.2.3", Some((None, "1.2.3"))),
+            ("p1", Some((None, "p1"))),
+            ("#contained", None),
+            ("", None),
+            ("lower/p1", None),
+            ("_history/2", None),
+        ];
+        for (reference, expected) in cases {
+            assert_eq!(split_reference(reference), expected, "{reference}");
+        }
     }
 }

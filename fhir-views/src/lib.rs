@@ -31,6 +31,7 @@ pub mod arrow;
 pub mod ballista;
 mod error;
 pub mod keys;
+mod lines;
 pub mod ndjson;
 pub mod output;
 #[cfg(feature = "datafusion")]

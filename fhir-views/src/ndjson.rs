@@ -11,12 +11,13 @@
 //! before decoding (see [`crate::prune`]; not when reading strictly).
 
 use crate::arrow::{schema, ArrowOptions, BatchBuilder};
+use crate::lines::Lines;
 use crate::prune::{prune, MemberFilter};
 use crate::view::ViewDefinition;
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use std::fmt;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -313,7 +314,7 @@ impl Worker {
                 } else {
                     Box::new(f)
                 };
-                self.lines(path, BufReader::with_capacity(256 * 1024, reader))
+                self.lines(path, Lines::new(reader))
             }
             Err(e) => {
                 self.progress.issue(path, 0, format!("cannot open: {e}"));
@@ -324,9 +325,8 @@ impl Worker {
         ok
     }
 
-    fn lines(&self, path: &Path, mut reader: impl BufRead) -> bool {
+    fn lines(&self, path: &Path, mut reader: Lines<impl Read>) -> bool {
         let mut builder = BatchBuilder::new(self.schema.clone());
-        let mut buf = Vec::with_capacity(64 * 1024);
         let mut rows = Vec::new();
         // Strict reading checks whole resources: nothing is left out.
         let filter = if self.options.strict {
@@ -343,11 +343,11 @@ impl Worker {
         let p = &self.progress;
         let mut line_no = 0u64;
         loop {
-            buf.clear();
-            match reader.read_until(b'\n', &mut buf) {
-                Ok(0) => break,
-                Ok(n) => {
-                    p.bytes.fetch_add(n as u64, Ordering::Relaxed);
+            let buf = match reader.next_line() {
+                Ok(None) => break,
+                Ok(Some(line)) => {
+                    p.bytes.fetch_add(line.len() as u64, Ordering::Relaxed);
+                    line
                 }
                 Err(e) => {
                     p.issue(
@@ -357,9 +357,9 @@ impl Worker {
                     );
                     break;
                 }
-            }
+            };
             line_no += 1;
-            let line = trim(&buf);
+            let line = trim(buf);
             if line.is_empty() {
                 continue;
             }

@@ -32,8 +32,10 @@ const REACHING: [&str; 8] = [
 /// The top-level members a view may read.
 #[derive(Debug, Clone)]
 pub struct MemberFilter {
-    /// The names used, as bytes (a few dozen at most: a linear search is fastest).
+    /// The names used, as bytes, sorted (a few dozen at most: a linear search is fastest).
     names: Vec<Vec<u8>>,
+    /// For each first byte, the range of `names` that start with it.
+    by_first: Box<[(usize, usize); 256]>,
     /// Off: every member is kept.
     all: bool,
 }
@@ -81,14 +83,30 @@ impl MemberFilter {
         }
         let mut names: Vec<Vec<u8>> = names.into_iter().map(String::into_bytes).collect();
         names.sort();
-        MemberFilter { names, all }
+        MemberFilter::new(names, all)
     }
 
     /// The filter that keeps everything.
     pub fn all() -> MemberFilter {
+        MemberFilter::new(Vec::new(), true)
+    }
+
+    fn new(names: Vec<Vec<u8>>, all: bool) -> MemberFilter {
+        let mut by_first = Box::new([(0, 0); 256]);
+        for (i, name) in names.iter().enumerate() {
+            let Some(&first) = name.first() else {
+                continue;
+            };
+            let range = &mut by_first[usize::from(first)];
+            if range.0 == range.1 {
+                *range = (i, i);
+            }
+            range.1 = i + 1;
+        }
         MemberFilter {
-            names: Vec::new(),
-            all: true,
+            names,
+            by_first,
+            all,
         }
     }
 
@@ -103,8 +121,12 @@ impl MemberFilter {
             return true;
         }
         let key = key.strip_prefix(b"_").unwrap_or(key);
+        let Some(&first) = key.first() else {
+            return false;
+        };
+        let (from, to) = self.by_first[usize::from(first)];
         // The name itself, or a choice's base name (`value` for `valueQuantity`).
-        self.names
+        self.names[from..to]
             .iter()
             .any(|n| key.starts_with(n) && key.get(n.len()).is_none_or(|c| c.is_ascii_uppercase()))
     }
@@ -156,12 +178,38 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
     i += 1;
     loop {
-        let at = i + memchr::memchr2(b'"', b'\\', b.get(i..)?)?;
+        let at = quote_or_backslash(b, i)?;
         if b[at] == b'"' {
             return Some(at + 1);
         }
         i = at + 2;
     }
+}
+
+/// The first `"` or `\` at or after `i`. Most strings of a resource are short: their first
+/// 64 bytes are searched eight at a time in place, longer ones (narratives) with `memchr2`.
+fn quote_or_backslash(b: &[u8], mut i: usize) -> Option<usize> {
+    let short_end = b.len().min(i.saturating_add(64));
+    while i + 8 <= short_end {
+        let word = u64::from_le_bytes(b[i..i + 8].try_into().ok()?);
+        let found = zero_bytes(word ^ repeat(b'"')) | zero_bytes(word ^ repeat(b'\\'));
+        if found != 0 {
+            return Some(i + found.trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    Some(i + memchr::memchr2(b'"', b'\\', b.get(i..)?)?)
+}
+
+/// `byte` in each of the eight bytes of a word.
+const fn repeat(byte: u8) -> u64 {
+    0x0101_0101_0101_0101 * byte as u64
+}
+
+/// A word with the high bit set in the lowest zero byte of `x` (bytes above it may be set
+/// too: only the lowest set bit is exact, and only it is used).
+const fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(repeat(1)) & !x & repeat(0x80)
 }
 
 /// The index after the JSON value starting at `i`; `None` when it is cut short. Only the
@@ -293,6 +341,32 @@ mod tests {
         );
         assert!(!reaching.is_active());
         assert!(reaching.keeps(b"text"));
+    }
+
+    /// Strings of every length up to past the in-place search, with quotes and backslashes
+    /// escaped at every offset, inside kept and left-out members: the pruned line is the
+    /// original object without the left-out members.
+    #[test]
+    fn finds_string_ends_at_every_offset() {
+        let f = filter(VIEW);
+        let mut out = Vec::new();
+        for len in 0..80 {
+            for escape_at in 0..=len {
+                let mut text: String = "abcdefghij".chars().cycle().take(len).collect();
+                let escape = if escape_at % 2 == 0 { "\\\"" } else { "\\\\" };
+                text.insert_str(escape_at, escape);
+                let line = format!(
+                    r#"{{"resourceType":"Observation","text":{{"div":"{text}","x":["{text}",{{"y":"{text}"}}]}},"status":"{text}","note":"{text}"}}"#
+                );
+                assert!(prune(line.as_bytes(), &f, &mut out), "{line}");
+                let got: serde_json::Value = serde_json::from_slice(&out).expect("pruned JSON");
+                let mut want: serde_json::Value = serde_json::from_str(&line).expect("test JSON");
+                let object = want.as_object_mut().expect("an object");
+                object.remove("text");
+                object.remove("note");
+                assert_eq!(got, want, "{line}");
+            }
+        }
     }
 
     #[test]

@@ -181,6 +181,7 @@ impl<'a> Run<'a> {
             Some(Item::Node(self.resource)),
             0,
             Vec::new(),
+            Some(&ctx),
         )?;
         let n = rows.len();
         out.extend(rows);
@@ -188,17 +189,20 @@ impl<'a> Run<'a> {
     }
 
     /// The rows of a list of sibling selects on `node`: the cross product of each one's rows.
+    /// `known` is the context of `node` at `row_index` when one has been built already
+    /// (selects on the same node share it).
     fn product(
         &self,
         selects: &[Select],
         node: Option<Item<'a>>,
         row_index: usize,
         prefix: Row,
+        known: Option<&Context<'a>>,
     ) -> Result<Vec<Row>, Failure> {
         let mut rows = vec![prefix];
         for s in selects {
-            let part = self.select(s, node.clone(), row_index)?;
-            rows = cross(rows, &part);
+            let part = self.select(s, node.clone(), row_index, known)?;
+            rows = cross(rows, part);
             if rows.is_empty() {
                 break;
             }
@@ -213,20 +217,23 @@ impl<'a> Run<'a> {
         select: &Select,
         node: Option<Item<'a>>,
         row_index: usize,
+        known: Option<&Context<'a>>,
     ) -> Result<Vec<Row>, Failure> {
         match &select.iterate {
-            Iterate::Once => self.body(select, node, row_index),
+            Iterate::Once => self.body(select, node, row_index, known),
             Iterate::ForEach(path) | Iterate::ForEachOrNull(path) => {
-                let items = match &node {
-                    Some(n) => eval(path, &self.node_context(n, 0, &path.at)?)?,
-                    None => Vec::new(),
+                let items = match (&node, known) {
+                    // The path sees `%rowIndex` 0; without it, contexts differ by nothing.
+                    (Some(_), Some(ctx)) if !self.view.uses_row_index => eval(path, ctx)?,
+                    (Some(n), _) => eval(path, &self.node_context(n, 0, &path.at)?)?,
+                    (None, _) => Vec::new(),
                 };
                 if items.is_empty() && matches!(select.iterate, Iterate::ForEachOrNull(_)) {
-                    return self.body(select, None, 0);
+                    return self.body(select, None, 0, None);
                 }
                 let mut rows = Vec::new();
                 for (i, item) in items.into_iter().enumerate() {
-                    rows.extend(self.body(select, Some(item), i)?);
+                    rows.extend(self.body(select, Some(item), i, None)?);
                 }
                 Ok(rows)
             }
@@ -237,7 +244,7 @@ impl<'a> Run<'a> {
                 }
                 let mut rows = Vec::new();
                 for (i, item) in items.into_iter().enumerate() {
-                    rows.extend(self.body(select, Some(item), i)?);
+                    rows.extend(self.body(select, Some(item), i, None)?);
                 }
                 Ok(rows)
             }
@@ -275,31 +282,41 @@ impl<'a> Run<'a> {
         select: &Select,
         node: Option<Item<'a>>,
         row_index: usize,
+        known: Option<&Context<'a>>,
     ) -> Result<Vec<Row>, Failure> {
         let mut prefix = Vec::with_capacity(select.width);
         let own_needed = select
             .columns
             .iter()
             .any(|&c| self.view.is_needed(self.view.all_columns[c].position));
+        let built;
+        let mut known = known;
         if own_needed {
-            let ctx = match &node {
-                Some(n) => self.node_context(n, row_index, "")?,
-                None => self.view.context(None, self.resource, row_index),
+            let ctx = match known {
+                Some(ctx) => ctx,
+                None => {
+                    built = match &node {
+                        Some(n) => self.node_context(n, row_index, "")?,
+                        None => self.view.context(None, self.resource, row_index),
+                    };
+                    &built
+                }
             };
             for &c in &select.columns {
                 let column = &self.view.all_columns[c];
                 if self.view.is_needed(column.position) {
-                    prefix.push(cell(column, &ctx)?);
+                    prefix.push(cell(column, ctx)?);
                 }
             }
+            known = Some(ctx);
         }
-        let mut rows = self.product(&select.select, node.clone(), row_index, prefix)?;
+        let mut rows = self.product(&select.select, node.clone(), row_index, prefix, known)?;
         if !select.union_all.is_empty() && !rows.is_empty() {
             let mut union = Vec::new();
             for branch in &select.union_all {
-                union.extend(self.select(branch, node.clone(), row_index)?);
+                union.extend(self.select(branch, node.clone(), row_index, known)?);
             }
-            rows = cross(rows, &union);
+            rows = cross(rows, union);
         }
         Ok(rows)
     }
@@ -323,7 +340,14 @@ impl<'a> Run<'a> {
     }
 }
 
-fn cross(left: Vec<Row>, right: &[Row]) -> Vec<Row> {
+/// Each left row followed by each right row. One right row (the usual case: a select
+/// without iteration) moves its cells instead of copying them.
+fn cross(left: Vec<Row>, mut right: Vec<Row>) -> Vec<Row> {
+    if right.len() == 1 && left.len() == 1 {
+        let mut left = left;
+        left[0].append(&mut right[0]);
+        return left;
+    }
     if right.len() == 1 {
         let mut left = left;
         for row in &mut left {
@@ -333,7 +357,7 @@ fn cross(left: Vec<Row>, right: &[Row]) -> Vec<Row> {
     }
     let mut out = Vec::with_capacity(left.len() * right.len());
     for l in &left {
-        for r in right {
+        for r in &right {
             let mut row = l.clone();
             row.extend(r.iter().cloned());
             out.push(row);
@@ -352,7 +376,7 @@ fn cell(column: &Column, ctx: &Context<'_>) -> Result<Cell, Failure> {
     let result = eval(&column.path, ctx)?;
     if column.collection {
         let mut cells = Vec::with_capacity(result.len());
-        for item in &result {
+        for item in result {
             match to_cell(item, column)? {
                 Cell::Null => {}
                 c => cells.push(c),
@@ -360,9 +384,12 @@ fn cell(column: &Column, ctx: &Context<'_>) -> Result<Cell, Failure> {
         }
         return Ok(Cell::List(cells));
     }
+    if result.len() == 1 {
+        let item = result.into_iter().next().expect("one item");
+        return to_cell(item, column);
+    }
     match result.as_slice() {
         [] => Ok(Cell::Null),
-        [item] => to_cell(item, column),
         many => Err((
             column.path.at.clone(),
             format!(
@@ -375,7 +402,8 @@ fn cell(column: &Column, ctx: &Context<'_>) -> Result<Cell, Failure> {
     }
 }
 
-fn to_cell(item: &Item<'_>, column: &Column) -> Result<Cell, Failure> {
+/// One value as a cell of `column`'s type; computed strings move into the cell.
+fn to_cell(item: Item<'_>, column: &Column) -> Result<Cell, Failure> {
     let kind = column.kind;
     let mismatch = |found: &str, text: &str| {
         Err((
@@ -415,17 +443,18 @@ fn to_cell(item: &Item<'_>, column: &Column) -> Result<Cell, Failure> {
             None => mismatch(n.fhir_type(), "a complex element"),
         },
         Item::Value(v) => match (v, kind) {
-            (Value::Boolean(b), ColumnKind::Boolean) => Ok(Cell::Bool(*b)),
-            (Value::Integer(i), ColumnKind::Integer) => Ok(Cell::Int(*i)),
-            (Value::Integer(_) | Value::Decimal(_), ColumnKind::Decimal) => {
+            (Value::Boolean(b), ColumnKind::Boolean) => Ok(Cell::Bool(b)),
+            (Value::Integer(i), ColumnKind::Integer) => Ok(Cell::Int(i)),
+            (v @ (Value::Integer(_) | Value::Decimal(_)), ColumnKind::Decimal) => {
                 Ok(Cell::Text(v.to_string()))
             }
-            (Value::Temporal(_), ColumnKind::Date | ColumnKind::DateTime | ColumnKind::Time) => {
-                Ok(Cell::Text(v.to_string()))
-            }
-            (Value::String(s), ColumnKind::Text) => Ok(Cell::Text(s.clone())),
-            (_, ColumnKind::Text) => Ok(Cell::Text(v.to_string())),
-            (other, _) => mismatch(value_type(other), &other.to_string()),
+            (
+                v @ Value::Temporal(_),
+                ColumnKind::Date | ColumnKind::DateTime | ColumnKind::Time,
+            ) => Ok(Cell::Text(v.to_string())),
+            (Value::String(s), ColumnKind::Text) => Ok(Cell::Text(s)),
+            (v, ColumnKind::Text) => Ok(Cell::Text(v.to_string())),
+            (other, _) => mismatch(value_type(&other), &other.to_string()),
         },
     }
 }
