@@ -47,10 +47,33 @@ def normal(v):
     if isinstance(v, (int, float)):
         return str(v)
     if isinstance(v, datetime.datetime):
-        return v.isoformat()
+        # A timestamp (`--native-dates`) in UTC as the NDJSON output writes it: seconds, the
+        # fraction without trailing zeros, `Z`. DuckDB gives it with its zone, Spark without
+        # (the session's zone is UTC).
+        if v.tzinfo is not None:
+            v = v.astimezone(datetime.timezone.utc)
+        text = v.strftime("%Y-%m-%dT%H:%M:%S")
+        if v.microsecond:
+            text += (".%06d" % v.microsecond).rstrip("0")
+        return text + "Z"
     if isinstance(v, datetime.date):
         return v.isoformat()
     return v
+
+
+def ndjson_rows(ndjson_file, names):
+    """The NDJSON output's rows, normalised, in the column order `names`; `(None, keys)` for
+    the first line whose keys differ from `names`."""
+    rows = []
+    with open(ndjson_file, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                # Numbers as their text: decimals are exact text in Parquet.
+                obj = json.loads(line, parse_int=str, parse_float=str)
+                if list(obj) != names:
+                    return None, list(obj)
+                rows.append(tuple(normal(obj[n]) for n in names))
+    return rows, names
 
 
 def spark_check(parquet_dir, ndjson_file):
@@ -100,16 +123,11 @@ def spark_check(parquet_dir, ndjson_file):
         spark.stop()
         shutil.rmtree(log_dir, ignore_errors=True)
 
-    json_rows = []
-    with open(ndjson_file, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                obj = json.loads(line, parse_int=str, parse_float=str)
-                if list(obj) != names:
-                    print("Spark: column names differ: NDJSON %s, Parquet %s" % (list(obj), names))
-                    print("Spark: MISMATCH (column names)")
-                    return False
-                json_rows.append(tuple(normal(obj[n]) for n in names))
+    json_rows, found = ndjson_rows(ndjson_file, names)
+    if json_rows is None:
+        print("Spark: column names differ: NDJSON %s, Parquet %s" % (found, names))
+        print("Spark: MISMATCH (column names)")
+        return False
 
     key = lambda r: repr(r)
     spark_rows.sort(key=key)
@@ -167,16 +185,10 @@ def main():
     names = [d[0] for d in cur.description]
     duck_rows = [tuple(normal(v) for v in row) for row in cur.fetchall()]
 
-    json_rows = []
-    with open(ndjson_file, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                # Numbers as their text: decimals are exact text in Parquet.
-                obj = json.loads(line, parse_int=str, parse_float=str)
-                if list(obj) != names:
-                    print("column names differ: NDJSON %s, Parquet %s" % (list(obj), names))
-                    return 1
-                json_rows.append(tuple(normal(obj[n]) for n in names))
+    json_rows, found = ndjson_rows(ndjson_file, names)
+    if json_rows is None:
+        print("column names differ: NDJSON %s, Parquet %s" % (found, names))
+        return 1
 
     table = pq.read_table(parquet_dir)
     fhir_types = {
