@@ -57,12 +57,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         Ok(())
     }
 
-    pub fn eval(
-        &self,
-        ast: &Ast,
-        input: &Collection<'a>,
-        scope: &Scope<'a>,
-    ) -> Result<Collection<'a>> {
+    pub fn eval(&self, ast: &Ast, input: &[Item<'a>], scope: &Scope<'a>) -> Result<Collection<'a>> {
         self.tick(1, ast.pos)?;
         let pos = ast.pos;
         let out = match &ast.node {
@@ -115,7 +110,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                     Some(t) => self.eval(t, input, scope)?,
                     None => match &scope.this {
                         Some(this) => vec![this.clone()],
-                        None => input.clone(),
+                        None => input.to_vec(),
                     },
                 };
                 super::functions::call(
@@ -172,7 +167,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             }
             Node::This => match &scope.this {
                 Some(this) => vec![this.clone()],
-                None => input.clone(),
+                None => input.to_vec(),
             },
             Node::IndexVar => scope
                 .index
@@ -274,7 +269,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         op: BinOp,
         l: &Ast,
         r: &Ast,
-        input: &Collection<'a>,
+        input: &[Item<'a>],
         scope: &Scope<'a>,
         pos: usize,
     ) -> Result<Collection<'a>> {
@@ -286,6 +281,15 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             BinOp::Or if lb()? == Some(true) => return Ok(bool_item(true)),
             BinOp::Implies if lb()? == Some(false) => return Ok(bool_item(true)),
             _ => {}
+        }
+        // `use = 'official'`: one string against a string literal, without copying the
+        // literal into a collection.
+        if let (BinOp::Eq | BinOp::Ne, Node::Literal(Value::String(literal)), [item]) =
+            (op, &r.node, left.as_slice())
+        {
+            if let Some(text) = item.str() {
+                return Ok(bool_item((text == literal) == (op == BinOp::Eq)));
+            }
         }
         let right = self.eval(r, input, scope)?;
         let logic = |f: fn(Option<bool>, Option<bool>) -> Option<bool>| -> Result<Collection<'a>> {

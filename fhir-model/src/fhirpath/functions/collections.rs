@@ -334,7 +334,7 @@ fn sort<'a>(call: &Call<'_, '_, 'a>) -> Result<Collection<'a>> {
                 index: Some(i as i64),
                 total: None,
             };
-            let r = call.ev.eval(expr, &vec![item.clone()], &scope)?;
+            let r = call.ev.eval(expr, std::slice::from_ref(item), &scope)?;
             keys.push(call.ev.singleton(&r, arg.pos)?);
         }
         keyed.push((keys, item.clone()));

@@ -23,7 +23,7 @@ pub struct Call<'e, 'c, 'a> {
     pub name: &'e str,
     pub focus: Collection<'a>,
     pub args: &'e [Ast],
-    pub input: &'e Collection<'a>,
+    pub input: &'e [Item<'a>],
     pub scope: &'e Scope<'a>,
     pub pos: usize,
     /// Whether the call was written on a focus (`x.f()`), not on `$this` (`f()`).
@@ -91,7 +91,8 @@ impl<'a> Call<'_, '_, 'a> {
             index: Some(index as i64),
             total: self.scope.total.clone(),
         };
-        self.ev.eval(&self.args[i], &vec![item.clone()], &scope)
+        self.ev
+            .eval(&self.args[i], std::slice::from_ref(item), &scope)
     }
 
     pub fn lambda_with_total(
@@ -106,7 +107,8 @@ impl<'a> Call<'_, '_, 'a> {
             index: Some(index as i64),
             total: Some(total),
         };
-        self.ev.eval(&self.args[i], &vec![item.clone()], &scope)
+        self.ev
+            .eval(&self.args[i], std::slice::from_ref(item), &scope)
     }
 
     /// The focus as one value (`None` when empty; several items are an error).
@@ -161,7 +163,7 @@ pub fn call<'a>(
     builtin: Option<Builtin>,
     focus: Collection<'a>,
     args: &[Ast],
-    input: &Collection<'a>,
+    input: &[Item<'a>],
     scope: &Scope<'a>,
     pos: usize,
 ) -> Result<Collection<'a>> {

@@ -92,12 +92,23 @@ pub fn call<'a>(call: &Call<'_, '_, 'a>, f: Builtin) -> Result<Option<Collection
         } else {
             call.arg_string(0)?.unwrap_or_default()
         };
-        let parts: Vec<String> = call
-            .focus
-            .iter()
-            .map(|i| i.value().map(|v| v.to_string()).unwrap_or_default())
-            .collect();
-        return Ok(Some(text(parts.join(&separator))));
+        // Strings are copied where they lie; other values in their string form; an item
+        // without a value is an empty part.
+        let mut joined = String::new();
+        for (i, item) in call.focus.iter().enumerate() {
+            if i > 0 {
+                joined.push_str(&separator);
+            }
+            match item.str() {
+                Some(s) => joined.push_str(s),
+                None => {
+                    if let Some(v) = item.value() {
+                        joined.push_str(&v.to_string());
+                    }
+                }
+            }
+        }
+        return Ok(Some(text(joined)));
     }
     let Some(s) = call.focus_string()? else {
         return Ok(Some(Vec::new()));
