@@ -76,6 +76,15 @@ def ndjson_rows(ndjson_file, names):
     return rows, names
 
 
+def print_difference(reader, rows, json_rows):
+    """Row counts and the first differing pair of two sorted row lists."""
+    print("%s: %d rows, NDJSON: %d rows" % (reader, len(rows), len(json_rows)))
+    for a, b in zip(rows, json_rows):
+        if a != b:
+            print("first difference:\n  %-6s %r\n  NDJSON %r" % (reader, a, b))
+            break
+
+
 def spark_check(parquet_dir, ndjson_file):
     """Reads the directory with a local SparkSession and compares its rows with the NDJSON
     rows; True when they are the same."""
@@ -134,11 +143,7 @@ def spark_check(parquet_dir, ndjson_file):
     json_rows.sort(key=key)
     ok = spark_rows == json_rows
     if not ok:
-        print("Spark: %d rows, NDJSON: %d rows" % (len(spark_rows), len(json_rows)))
-        for a, b in zip(spark_rows, json_rows):
-            if a != b:
-                print("first difference:\n  Spark  %r\n  NDJSON %r" % (a, b))
-                break
+        print_difference("Spark", spark_rows, json_rows)
     print("Spark: %s: %d rows, %d columns" % ("same rows" if ok else "MISMATCH", len(spark_rows), len(names)))
     return ok
 
@@ -208,11 +213,7 @@ def main():
         ok = False
     if duck_rows != json_rows:
         ok = False
-        print("DuckDB: %d rows, NDJSON: %d rows" % (len(duck_rows), len(json_rows)))
-        for a, b in zip(duck_rows, json_rows):
-            if a != b:
-                print("first difference:\n  DuckDB %r\n  NDJSON %r" % (a, b))
-                break
+        print_difference("DuckDB", duck_rows, json_rows)
     print("%s: %d rows, %d columns" % ("same rows" if ok else "MISMATCH", len(duck_rows), len(names)))
     if use_spark:
         ok = spark_check(parquet_dir, ndjson_file) and ok
